@@ -1,0 +1,154 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Orders.Actors.Providers;
+using static Orders.Actors.Analytics.AnalyticsEvents;
+using static Orders.Actors.Orders.OrderEvents;
+
+namespace Orders.Actors.Analytics;
+
+/// <summary>
+/// A consumer of the order event stream (events by tag) with its own stored position: it resumes where it
+/// stopped and can replay from any offset, like a Kafka consumer group. Terminal orders go to the analytics provider.
+/// </summary>
+public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
+{
+    public const string Tag = "order";
+
+    private sealed record Batch(IReadOnlyList<EventEnvelope> Events);
+    private sealed record BatchDone;
+    private sealed record Recorded(AnalyticsState Delta, IActorRef ReplyTo, Exception? Error);
+    private sealed record StreamEnded(long Generation, Exception? Error);
+    private sealed record StartStream;
+
+    private readonly string _readJournalId;
+    private readonly IAnalyticsProvider _provider;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private AnalyticsState _state = AnalyticsState.Start(0);
+    private UniqueKillSwitch? _stream;
+    private long _generation;
+    private int _batchesSinceSnapshot;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    public override string PersistenceId => "analytics-order-events";
+
+    public AnalyticsProjection(string readJournalId, IAnalyticsProvider provider)
+    {
+        _readJournalId = readJournalId;
+        _provider = provider;
+
+        Recover<SnapshotOffer>(o => _state = (AnalyticsState)o.Snapshot);
+        Recover<AnalyticsBatchApplied>(e => _state = _state.Merge(e.Delta));
+        Recover<AnalyticsReset>(e => _state = AnalyticsState.Start(e.Offset));
+        Recover<RecoveryCompleted>(_ => Self.Tell(new StartStream()));
+
+        Command<StartStream>(_ => Start());
+        Command<Batch>(Process);
+        Command<Recorded>(Store);
+        Command<StreamEnded>(OnStreamEnded);
+        Command<GetAnalytics>(_ => Sender.Tell(_state));
+        Command<ReplayAnalyticsFrom>(r =>
+        {
+            if (r.Offset < 0)
+            {
+                Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(r.Offset), r.Offset, "offset must not be negative")));
+                return;
+            }
+            Persist(new AnalyticsReset(r.Offset), e =>
+            {
+                _state = AnalyticsState.Start(e.Offset);
+                Start();
+                Sender.Tell(_state);
+            });
+        });
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public static Props Props(string readJournalId, IAnalyticsProvider provider) =>
+        Akka.Actor.Props.Create(() => new AnalyticsProjection(readJournalId, provider));
+
+    private void Start()
+    {
+        _stream?.Shutdown();
+        var generation = ++_generation;
+        var self = Self;
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalId);
+        var (killSwitch, done) = journal.EventsByTag(Tag, Offset.Sequence(_state.Offset))
+            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
+            .GroupedWithin(1000, TimeSpan.FromMilliseconds(50))
+            // One batch at a time: a batch's counts and offset are stored before the next is read.
+            .SelectAsync(1, events => self.Ask<BatchDone>(new Batch(events.ToList()), TimeSpan.FromSeconds(30)))
+            .ToMaterialized(Sink.Ignore<BatchDone>(), Keep.Both)
+            .Run(Context.System.Materializer());
+        _stream = killSwitch;
+        done.ContinueWith(t => new StreamEnded(generation, t.Exception?.GetBaseException())).PipeTo(self);
+    }
+
+    private void Process(Batch batch)
+    {
+        var delta = AnalyticsState.Start(0);
+        var records = new List<AnalyticsRecord>();
+        foreach (var envelope in batch.Events)
+        {
+            var offset = ((Sequence)envelope.Offset).Value;
+            if (offset <= _state.Offset) continue; // already counted: a replayed envelope after a restart
+            delta = delta with { Offset = offset };
+            if (envelope.Event is not IOrderEvent e) continue;
+            delta = delta.Count(e);
+            if (e is OrderCompleted c) records.Add(new AnalyticsRecord(c.OrderId, "completed", c.AmountMinor, c.Currency, c.At));
+            if (e is OrderCancelled x) records.Add(new AnalyticsRecord(x.OrderId, "cancelled", -x.RefundedMinor, x.Currency, x.At));
+        }
+        var replyTo = Sender;
+        if (records.Count == 0)
+        {
+            Store(new Recorded(delta, replyTo, null));
+            return;
+        }
+        _provider.RecordAsync(records, CancellationToken.None)
+            .ContinueWith(t => new Recorded(delta, replyTo, t.Exception?.GetBaseException()))
+            .PipeTo(Self);
+    }
+
+    private void Store(Recorded recorded)
+    {
+        if (recorded.Error is not null)
+        {
+            recorded.ReplyTo.Tell(new Status.Failure(recorded.Error));
+            return;
+        }
+        if (recorded.Delta.Offset <= _state.Offset)
+        {
+            recorded.ReplyTo.Tell(new BatchDone());
+            return;
+        }
+        Persist(new AnalyticsBatchApplied(recorded.Delta), e =>
+        {
+            _state = _state.Merge(e.Delta);
+            recorded.ReplyTo.Tell(new BatchDone());
+            if (++_batchesSinceSnapshot >= 100)
+            {
+                _batchesSinceSnapshot = 0;
+                SaveSnapshot(_state);
+            }
+        });
+    }
+
+    private void OnStreamEnded(StreamEnded ended)
+    {
+        if (ended.Generation != _generation) return; // a stream we replaced on purpose
+        _log.Warning("analytics stream stopped ({0}); resuming from offset {1} in 1 s", ended.Error?.Message ?? "completed", _state.Offset);
+        Timers.StartSingleTimer("restart", new StartStream(), TimeSpan.FromSeconds(1));
+    }
+
+    protected override void PostStop()
+    {
+        _stream?.Shutdown();
+        base.PostStop();
+    }
+}

@@ -1,0 +1,14 @@
+namespace Orders.Actors.Hosting;
+
+/// <summary>Registry keys: resolve with <c>IRequiredActor&lt;ActorKeys.Orders&gt;</c> or <c>ActorRegistry.Get&lt;...&gt;()</c>.</summary>
+public static class ActorKeys
+{
+    public sealed class Orders;
+    public sealed class Inventory;
+    public sealed class Payment;
+    public sealed class Warehouse;
+    public sealed class Email;
+    public sealed class AnalyticsService;
+    public sealed class AnalyticsProjection;
+    public sealed class ProviderControl;
+}

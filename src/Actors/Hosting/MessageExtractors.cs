@@ -1,0 +1,22 @@
+using Akka.Cluster.Sharding;
+using Orders.Actors.Inventory;
+using Orders.Actors.Messaging;
+using Orders.Actors.Services;
+
+namespace Orders.Actors.Hosting;
+
+public sealed class OrderMessageExtractor(int maxShards = 100) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) => (message as IWithOrderId)?.OrderId;
+}
+
+/// <summary>Stock steps go to the entity of the SKU they name; everything else about stock carries its SKU.</summary>
+public sealed class InventoryMessageExtractor(int maxShards = 100) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) => message switch
+    {
+        PerformStep step => step.Step.Sku,
+        IWithSku withSku => withSku.Sku,
+        _ => null,
+    };
+}

@@ -1,0 +1,121 @@
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Query;
+using Akka.Remote.Hosting;
+using Orders.Actors.Analytics;
+using Orders.Actors.Inventory;
+using Orders.Actors.Messaging;
+using Orders.Actors.Orders;
+using Orders.Actors.Providers;
+using Orders.Actors.Serialization;
+using Orders.Actors.Services;
+
+namespace Orders.Actors.Hosting;
+
+public static class OrderSystemHosting
+{
+    /// <summary>
+    /// The whole order system on one node: cluster membership, persistence, the supervised services, the
+    /// sharded orders and SKUs, and the analytics consumer. The gateway and the tests start it the same way.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers)
+    {
+        return builder
+            .AddOrderSystemConfiguration(options)
+            .WithRemoting(new RemoteOptions { HostName = options.Node.Hostname, Port = options.Node.Port })
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = options.Node.SeedNodes.Length > 0 ? options.Node.SeedNodes : null,
+                Roles = options.Node.Roles,
+            })
+            .WithCustomSerializer("orders", [typeof(IOrderSystemMessage)], system => new OrderSystemSerializer(system))
+            .AddStartup((system, _) =>
+            {
+                if (options.Node.SeedNodes.Length > 0) return;
+                var cluster = Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            })
+            .AddSupervisedServices(options.Supervision, providers)
+            .AddInventory(options, providers)
+            .AddOrders(options.Order)
+            .AddAnalytics(providers);
+    }
+
+    private static AkkaConfigurationBuilder AddOrderSystemConfiguration(this AkkaConfigurationBuilder builder, OrderSystemOptions options)
+    {
+        var persistence = options.Persistence;
+        var connectionString = persistence.ResolvedConnectionString;
+        if (persistence.Provider == PersistenceProvider.Sqlite) SqliteDatabase.Prepare(connectionString);
+        var connection = $$"""
+            connection-string = {{Quote(connectionString)}}
+            provider-name = {{Quote(persistence.LinqToDbProvider)}}
+            """;
+        var overlay = persistence.Provider == PersistenceProvider.Sqlite ? "sqlite.hocon" : "postgresql.hocon";
+        return builder
+            .AddHocon($$"""
+                akka.actor.ask-timeout = 10s
+                akka.persistence.journal.sql { {{connection}} }
+                akka.persistence.snapshot-store.sql { {{connection}} }
+                akka.persistence.query.journal.sql { {{connection}} }
+                """, HoconAddMode.Prepend)
+            .AddHoconFile(HoconFile(options, overlay), HoconAddMode.Append)
+            .AddHoconFile(HoconFile(options, "persistence.hocon"), HoconAddMode.Append)
+            .AddHoconFile(HoconFile(options, "akka.hocon"), HoconAddMode.Append);
+    }
+
+    private static string HoconFile(OrderSystemOptions options, string name)
+    {
+        var path = Path.Combine(options.HoconDirectory, name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"HOCON file {name} not found in {options.HoconDirectory}", path);
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, SupervisionSettings settings, SimulatedProviders providers) =>
+        builder.WithActors((system, registry) =>
+        {
+            registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(providers.Payment), settings), "payment"));
+            registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(providers.Warehouse), settings), "warehouse"));
+            registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(providers.Email), settings), "email"));
+            registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(providers.Analytics), settings), "analytics"));
+            registry.Register<ActorKeys.ProviderControl>(system.ActorOf(ProviderControl.Props(providers), "provider-control"));
+        });
+
+    public static AkkaConfigurationBuilder AddInventory(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers) =>
+        builder.WithShardRegion<ActorKeys.Inventory>("sku",
+            sku => InventoryActor.Props(sku, providers.Inventory, options.InventorySnapshotEvery),
+            new InventoryMessageExtractor(),
+            new ShardOptions { StateStoreMode = StateStoreMode.Persistence });
+
+    public static AkkaConfigurationBuilder AddOrders(this AkkaConfigurationBuilder builder, OrderSettings settings) =>
+        builder.WithShardRegion<ActorKeys.Orders>("order",
+            (_, registry, _) => orderId => OrderActor.Props(orderId, new OrderServices(
+                registry.Get<ActorKeys.Payment>(),
+                registry.Get<ActorKeys.Inventory>(),
+                registry.Get<ActorKeys.Warehouse>(),
+                registry.Get<ActorKeys.Email>(),
+                registry.Get<ActorKeys.AnalyticsService>(),
+                registry.Get<ActorKeys.Orders>()), settings),
+            new OrderMessageExtractor(),
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.Persistence,
+                RememberEntities = true,
+                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+            });
+
+    public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, SimulatedProviders providers) =>
+        builder.WithSingleton<ActorKeys.AnalyticsProjection>("analytics-projection",
+            (_, _, _) => AnalyticsProjection.Props(SqlReadJournal.Identifier, providers.Analytics),
+            new ClusterSingletonOptions());
+
+    /// <summary>The simulated outside world for a profile name ("seed" or "instant").</summary>
+    public static SimulatedProviders ProvidersFor(string profile) => profile.ToLowerInvariant() switch
+    {
+        "seed" => new SimulatedProviders(),
+        "instant" => SimulatedProviders.Instant(),
+        _ => throw new ArgumentException($"unknown simulation profile '{profile}'; use 'seed' or 'instant'"),
+    };
+}

@@ -1,0 +1,59 @@
+using Orders.Actors.Orders;
+using Orders.Actors.Services;
+
+namespace Orders.Actors.Hosting;
+
+/// <summary>Everything an operator can set for one node; bound from the "Orders" configuration section.</summary>
+public sealed class OrderSystemOptions
+{
+    public string SystemName { get; set; } = "orders";
+    public NodeOptions Node { get; set; } = new();
+    public PersistenceOptions Persistence { get; set; } = new();
+    public OrderSettings Order { get; set; } = new();
+    public SupervisionSettings Supervision { get; set; } = new();
+    /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
+    public string SimulationProfile { get; set; } = "seed";
+    public int InventorySnapshotEvery { get; set; } = 500;
+    public string HoconDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "hocon");
+}
+
+public sealed class NodeOptions
+{
+    /// <summary>Remoting binds here; loopback unless an operator opens it up.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+    /// <summary>0 picks a free port; a node that others join needs a fixed one.</summary>
+    public int Port { get; set; }
+    /// <summary>Empty: the node joins itself and forms a one-node cluster.</summary>
+    public string[] SeedNodes { get; set; } = [];
+    public string[] Roles { get; set; } = [];
+}
+
+public enum PersistenceProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+public sealed class PersistenceOptions
+{
+    public PersistenceProvider Provider { get; set; } = PersistenceProvider.Sqlite;
+    /// <summary>For PostgreSQL; for SQLite it overrides <see cref="SqlitePath"/> when given.</summary>
+    public string? ConnectionString { get; set; }
+    /// <summary>Kept out of the app's content root on purpose: a file watcher there costs throughput.</summary>
+    public string SqlitePath { get; set; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "orders-backend", "orders.db");
+
+    public string LinqToDbProvider => Provider switch
+    {
+        PersistenceProvider.Sqlite => "SQLite.MS",
+        PersistenceProvider.PostgreSql => "PostgreSQL.15",
+        _ => throw new ArgumentOutOfRangeException(nameof(Provider)),
+    };
+
+    public string ResolvedConnectionString => Provider switch
+    {
+        PersistenceProvider.Sqlite => ConnectionString ?? $"Data Source={SqlitePath};Pooling=True;Default Timeout=30",
+        _ => ConnectionString ?? throw new InvalidOperationException(
+            "Persistence:ConnectionString is required for PostgreSQL, e.g. Host=127.0.0.1;Port=5432;Username=orders;Password=...;Database=orders"),
+    };
+}

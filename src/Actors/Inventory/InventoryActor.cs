@@ -1,0 +1,106 @@
+using Akka.Actor;
+using Akka.Persistence;
+using Orders.Actors.Orders;
+using Orders.Actors.Providers;
+using Orders.Actors.Services;
+using static Orders.Actors.Inventory.InventoryCommands;
+using static Orders.Actors.Inventory.InventoryEvents;
+
+namespace Orders.Actors.Inventory;
+
+/// <summary>
+/// One SKU's stock, a sharded persistent entity: all reservations of a SKU pass through this one mailbox, so
+/// concurrent orders can never oversell. State is updated as soon as a decision is made, and the answer is
+/// sent only once the event is stored.
+/// </summary>
+public sealed class InventoryActor : ReceivePersistentActor
+{
+    private readonly ProviderSimulation _latency;
+    private readonly int _snapshotEvery;
+    private InventoryState _state;
+    private int _unconfirmedWrites;
+    private int _eventsSinceSnapshot;
+
+    public InventoryActor(string sku, ProviderSimulation latency, int snapshotEvery)
+    {
+        _latency = latency;
+        _snapshotEvery = snapshotEvery;
+        _state = InventoryState.Empty(sku);
+        PersistenceId = $"sku-{sku}";
+
+        Recover<SnapshotOffer>(o => _state = (InventoryState)o.Snapshot);
+        Recover<IInventoryEvent>(e => _state = _state.Apply(e));
+
+        Command<PerformStep>(Perform);
+        Command<SetStock>(s => Record(new StockLevelSet(s.Sku, s.Available), Sender, _ => new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
+        Command<GetStock>(_ => Sender.Tell(new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(string sku, ProviderSimulation latency, int snapshotEvery) =>
+        Akka.Actor.Props.Create(() => new InventoryActor(sku, latency, snapshotEvery));
+
+    private void Perform(PerformStep step)
+    {
+        var orderId = step.OrderId;
+        switch (step.Step.Kind)
+        {
+            case StepKind.ReserveStock:
+                var quantity = step.Order.QuantitiesBySku().FirstOrDefault(x => x.Sku == _state.Sku).Quantity;
+                Record(_state.Reserve(orderId, quantity), step.ReplyTo, _ => ReservationOutcome(step));
+                break;
+            case StepKind.ReleaseStock:
+                Record(_state.Release(orderId), step.ReplyTo,
+                    _ => new StepOutcome(orderId, step.Step, StepOutcomeKind.Succeeded, $"released {_state.Sku}", null, step.Context));
+                break;
+            default:
+                step.ReplyTo.Tell(new StepOutcome(orderId, step.Step, StepOutcomeKind.Failed, $"inventory cannot perform {step.Step}", null, step.Context));
+                break;
+        }
+    }
+
+    private StepOutcome ReservationOutcome(PerformStep step)
+    {
+        var (reserved, detail) = _state.ReservationAnswer(step.OrderId);
+        return new StepOutcome(step.OrderId, step.Step, reserved ? StepOutcomeKind.Succeeded : StepOutcomeKind.Failed, detail, null, step.Context);
+    }
+
+    /// <summary>Applies the decision now (so the next command sees it) and answers once it is stored.</summary>
+    private void Record(IInventoryEvent? @event, IActorRef replyTo, Func<InventoryState, object> answer)
+    {
+        if (@event is null)
+        {
+            // Already on record, but a write for it may still be in flight: answer after it, never before.
+            DeferAsync(_state, s => Reply(replyTo, answer(s)));
+            return;
+        }
+        _state = _state.Apply(@event);
+        _unconfirmedWrites++;
+        PersistAsync(@event, _ =>
+        {
+            _unconfirmedWrites--;
+            _eventsSinceSnapshot++;
+            Reply(replyTo, answer(_state));
+            // A snapshot may only hold what the journal holds, so wait until no write is outstanding.
+            if (_eventsSinceSnapshot >= _snapshotEvery && _unconfirmedWrites == 0)
+            {
+                _eventsSinceSnapshot = 0;
+                SaveSnapshot(_state);
+            }
+        });
+    }
+
+    private void Reply(IActorRef replyTo, object answer)
+    {
+        var latency = _latency.NextLatency();
+        if (latency > TimeSpan.Zero)
+            Context.System.Scheduler.ScheduleTellOnce(latency, replyTo, answer, Self);
+        else
+            replyTo.Tell(answer);
+    }
+}

@@ -1,0 +1,276 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using Orders.Actors.Messaging;
+using Orders.Actors.Services;
+using static Orders.Actors.Orders.OrderCommands;
+using static Orders.Actors.Orders.OrderEvents;
+using static Orders.Actors.Orders.OrderReplies;
+
+namespace Orders.Actors.Orders;
+
+/// <summary>
+/// One order: thin plumbing around <see cref="OrderState"/>. It asks payment synchronously (timeout, retries with
+/// backoff), tells the fulfilment steps fire-and-forget and redelivers each until its outcome is recorded.
+/// </summary>
+public sealed class OrderActor : ReceivePersistentActor, IWithTimers
+{
+    private sealed record PaymentAttemptResult(int Attempt, PaymentReply Reply);
+    private sealed record RetryPayment(int Attempt);
+    private sealed record StepUnanswered(StepId Step);
+    private sealed record RedeliverStep(StepId Step);
+
+    private readonly OrderServices _services;
+    private readonly OrderSettings _settings;
+    private readonly bool _sharded;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<(IActorRef ReplyTo, ResponseMode Mode)> _waiting = [];
+    private readonly HashSet<IActorRef> _watchers = [];
+    private readonly Dictionary<StepId, (int Attempts, string? LastError, bool Awaiting)> _delivery = new();
+    private OrderState _state;
+    private bool _paymentInFlight;
+    private IActorRef? _commandSender;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    public override string PersistenceId { get; }
+
+    public OrderActor(string orderId, OrderServices services, OrderSettings settings, bool sharded)
+    {
+        _services = services;
+        _settings = settings;
+        _sharded = sharded;
+        _state = OrderState.Empty(orderId);
+        PersistenceId = $"order-{orderId}";
+
+        Recover<SnapshotOffer>(o => _state = (OrderState)o.Snapshot);
+        Recover<IOrderEvent>(e => _state = _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => ResumeWork());
+
+        Command<PlaceOrder>(Place);
+        Command<GetOrder>(_ => Reply(Sender, _state.Exists ? _state.ToView() : NotFound()));
+        Command<CancelOrder>(c => Decide(_state.Cancel(c.Reason, Now), Sender));
+        Command<ReplayParkedSteps>(_ => Decide(_state.ReplayParked(Now), Sender));
+        Command<WatchOrder>(Watch);
+        Command<UnwatchOrder>(u => { _watchers.Remove(u.Subscriber); Context.Unwatch(u.Subscriber); });
+        Command<Terminated>(t => _watchers.Remove(t.ActorRef));
+        Command<PaymentAttemptResult>(OnPaymentAnswer);
+        Command<RetryPayment>(r => AskPayment(r.Attempt));
+        Command<StepOutcome>(OnStepOutcome);
+        Command<StepUnanswered>(u => OnTransientStepFailure(u.Step, "no answer within the step timeout", null));
+        Command<RedeliverStep>(r => { if (_state.DueSteps().Contains(r.Step)) Dispatch(r.Step); });
+        Command<ReceiveTimeout>(_ => Passivate());
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public static Props Props(string orderId, OrderServices services, OrderSettings settings, bool sharded = true) =>
+        Akka.Actor.Props.Create(() => new OrderActor(orderId, services, settings, sharded));
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+    private MessageContext OrderContext => new(_state.CorrelationId, _state.TraceParent);
+
+    // ---- client commands ----
+
+    private void Place(PlaceOrder command)
+    {
+        var decision = _state.Place(command, Now);
+        if (decision.IsRejected)
+        {
+            Reply(Sender, decision.Rejection!);
+            return;
+        }
+        if (decision.Events.Count == 0 && _state.ReplyReady(command.Mode))
+        {
+            Reply(Sender, _state.ToView()); // the same order again: answered from the record, nothing charged twice
+            return;
+        }
+        _waiting.Add((Sender, command.Mode));
+        Persist(decision.Events, Sender);
+    }
+
+    private void Decide(OrderDecision decision, IActorRef replyTo)
+    {
+        if (decision.IsRejected)
+            Reply(replyTo, decision.Rejection!);
+        else if (decision.Events.Count == 0)
+            Reply(replyTo, _state.ToView());
+        else
+            Persist(decision.Events, replyTo, () => Reply(replyTo, _state.ToView()));
+    }
+
+    private void Watch(WatchOrder watch)
+    {
+        if (!_state.Exists)
+        {
+            watch.Subscriber.Tell(NotFound());
+            return;
+        }
+        _watchers.Add(watch.Subscriber);
+        Context.Watch(watch.Subscriber);
+        watch.Subscriber.Tell(_state.ToView());
+    }
+
+    // ---- payment: a synchronous ask with timeout and retries ----
+
+    private void AskPayment(int attempt)
+    {
+        if (_state.Status != OrderStatus.PaymentPending) return;
+        _paymentInFlight = true;
+        var details = _state.Details!;
+        var timeout = _settings.PaymentTimeout;
+        var request = new AuthorizePayment(_state.OrderId, details.TotalMinor, details.Currency, details.PaymentToken, OrderContext);
+        _services.Payment.Ask<PaymentReply>(request, timeout).ContinueWith(t => new PaymentAttemptResult(attempt,
+                t.IsCompletedSuccessfully ? t.Result : new PaymentError(request.OrderId, $"no answer within {timeout.TotalMilliseconds:0} ms")),
+            TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
+    }
+
+    private void OnPaymentAnswer(PaymentAttemptResult result)
+    {
+        switch (PaymentPolicy.After(result.Attempt, result.Reply, _settings))
+        {
+            case PaymentPolicy.RetryAfter retry:
+                _log.Info("order {0}: payment attempt {1} failed ({2}); retrying in {3:0} ms", _state.OrderId, result.Attempt, result.Reply, retry.Delay.TotalMilliseconds);
+                Timers.StartSingleTimer("payment", new RetryPayment(result.Attempt + 1), retry.Delay);
+                break;
+            case PaymentPolicy.Decide decide:
+                _paymentInFlight = false;
+                Persist(_state.RecordPayment(decide.Decision, Now).Events, null);
+                break;
+        }
+    }
+
+    // ---- fire-and-forget steps: recorded, sent, redelivered until their outcome is recorded ----
+
+    private void Dispatch(StepId step)
+    {
+        var (attempts, lastError, _) = _delivery.GetValueOrDefault(step);
+        _delivery[step] = (attempts + 1, lastError, true);
+        var request = new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext);
+        _services.For(step.Kind).Tell(request);
+        Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
+    }
+
+    private void OnStepOutcome(StepOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case StepOutcomeKind.Succeeded:
+                SettleStep(outcome.Step, _state.RecordStepSuccess(outcome.Step, outcome.Detail, Now));
+                break;
+            case StepOutcomeKind.Failed:
+                SettleStep(outcome.Step, _state.RecordStepFailure(outcome.Step, outcome.Detail ?? "refused", Now));
+                break;
+            default:
+                OnTransientStepFailure(outcome.Step, outcome.Detail ?? "transient failure", outcome.RetryNotBefore);
+                break;
+        }
+    }
+
+    private void SettleStep(StepId step, OrderDecision decision)
+    {
+        if (decision.Events.Count == 0) return; // a duplicate or late answer: already on record
+        Timers.Cancel(step);
+        _delivery.Remove(step);
+        Persist(decision.Events, null);
+    }
+
+    private void OnTransientStepFailure(StepId step, string error, DateTimeOffset? notBefore)
+    {
+        // Only the answer to the delivery we are waiting on counts; stragglers of earlier ones are ignored.
+        if (!_delivery.TryGetValue(step, out var delivery) || !delivery.Awaiting || !_state.DueSteps().Contains(step)) return;
+        if (delivery.Attempts >= _settings.StepAttempts)
+        {
+            Timers.Cancel(step);
+            _delivery.Remove(step);
+            _log.Warning("order {0}: parking {1} after {2} attempts: {3}", _state.OrderId, step, delivery.Attempts, error);
+            Persist(_state.Park(step, delivery.Attempts, error, Now).Events, null);
+            return;
+        }
+        var delay = _settings.StepBackoff.Delay(delivery.Attempts);
+        if (notBefore is { } earliest && earliest - Now > delay) delay = earliest - Now;
+        _delivery[step] = (delivery.Attempts, error, false);
+        Timers.StartSingleTimer(step, new RedeliverStep(step), delay);
+    }
+
+    // ---- persistence plumbing ----
+
+    private void Persist(IReadOnlyList<IOrderEvent> events, IActorRef? commandSender, Action? then = null)
+    {
+        if (events.Count == 0)
+        {
+            then?.Invoke();
+            return;
+        }
+        _commandSender = commandSender;
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (--remaining > 0) return;
+            _commandSender = null;
+            if (_state.Version % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+            then?.Invoke();
+            AfterChange();
+        });
+    }
+
+    private void AfterChange()
+    {
+        var view = _state.ToView();
+        foreach (var watcher in _watchers) watcher.Tell(view);
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+        {
+            if (!_state.ReplyReady(_waiting[i].Mode)) continue;
+            _waiting[i].ReplyTo.Tell(view);
+            _waiting.RemoveAt(i);
+        }
+        ResumeWork();
+    }
+
+    /// <summary>Starts whatever the recorded state says should be in progress; also how a recovered order carries on.</summary>
+    private void ResumeWork()
+    {
+        if (_state.Status == OrderStatus.PaymentPending && !_paymentInFlight) AskPayment(1);
+        foreach (var step in _state.DueSteps())
+            if (!_delivery.ContainsKey(step)) Dispatch(step);
+        // Finished (or never existing) orders leave memory; with remembered entities that also stops their restart.
+        SetReceiveTimeout(_state.IsTerminal ? _settings.PassivateTerminalAfter : _state.Exists ? null : TimeSpan.FromSeconds(2));
+    }
+
+    private void Passivate()
+    {
+        if (_waiting.Count > 0 || _watchers.Count > 0) return;
+        if (_sharded) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        else Context.Stop(Self);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // Nothing was stored, so nothing is acknowledged: every caller hears it failed, then the actor stops and recovers.
+        var rejection = new CommandRejected(_state.OrderId, RejectionCode.PersistenceFailed, $"the order could not be stored: {cause.Message}");
+        _commandSender?.Tell(rejection);
+        foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
+        _waiting.Clear();
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        var rejection = new CommandRejected(_state.OrderId, RejectionCode.PersistenceFailed, $"the journal rejected the event: {cause.Message}");
+        _commandSender?.Tell(rejection);
+        foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
+        _waiting.Clear();
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private void Reply(IActorRef replyTo, object message)
+    {
+        replyTo.Tell(message);
+        if (!_state.Exists) SetReceiveTimeout(TimeSpan.FromSeconds(2));
+    }
+
+    private CommandRejected NotFound() => new(_state.OrderId, RejectionCode.NotFound, $"order '{_state.OrderId}' does not exist");
+}

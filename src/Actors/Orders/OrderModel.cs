@@ -1,0 +1,113 @@
+namespace Orders.Actors.Orders;
+
+public enum ResponseMode
+{
+    /// <summary>Reply after the payment decision; fulfilment runs asynchronously.</summary>
+    Hybrid = 0,
+    /// <summary>The seed's "before": every step in sequence, reply when the order is terminal.</summary>
+    Sync = 1,
+    /// <summary>Reply once the order is durably recorded; payment runs asynchronously too.</summary>
+    Accepted = 2,
+}
+
+public enum OrderStatus
+{
+    PaymentPending,
+    Confirmed,
+    Fulfilling,
+    Completed,
+    PaymentDeclined,
+    Rejected,
+    Compensating,
+    Cancelled,
+}
+
+public static class OrderStatusExtensions
+{
+    public static bool IsTerminal(this OrderStatus status) =>
+        status is OrderStatus.Completed or OrderStatus.PaymentDeclined or OrderStatus.Rejected or OrderStatus.Cancelled;
+}
+
+public sealed record OrderLine(string Sku, int Quantity, long UnitPriceMinor)
+{
+    public long TotalMinor => Quantity * UnitPriceMinor;
+}
+
+public sealed record OrderDetails(
+    string CustomerEmail,
+    IReadOnlyList<OrderLine> Lines,
+    string Currency,
+    string PaymentToken,
+    string? CallbackUrl = null)
+{
+    public long TotalMinor => Lines.Sum(l => l.TotalMinor);
+
+    /// <summary>Stock is reserved per SKU, so repeated SKUs in one order are reserved together.</summary>
+    public IReadOnlyList<(string Sku, int Quantity)> QuantitiesBySku() =>
+        Lines.GroupBy(l => l.Sku, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(l => l.Quantity)))
+            .OrderBy(x => x.Key, StringComparer.Ordinal)
+            .ToList();
+
+    // Structural equality, so a retried PlaceOrder with the same body is recognised as the same order.
+    public bool Equals(OrderDetails? other) =>
+        other is not null
+        && CustomerEmail == other.CustomerEmail
+        && Currency == other.Currency
+        && PaymentToken == other.PaymentToken
+        && CallbackUrl == other.CallbackUrl
+        && Lines.SequenceEqual(other.Lines);
+
+    public override int GetHashCode() => HashCode.Combine(CustomerEmail, Currency, PaymentToken, CallbackUrl, Lines.Count);
+}
+
+public enum StepKind
+{
+    ReserveStock,
+    CreateShipment,
+    SendConfirmation,
+    RecordAnalytics,
+    ReleaseStock,
+    RefundPayment,
+    CancelShipment,
+    SendCancellation,
+}
+
+/// <summary>One asynchronous step of one order; together with the order id it is the downstream dedupe key.</summary>
+public sealed record StepId(StepKind Kind, string? Sku = null)
+{
+    public bool IsCompensation => Kind is StepKind.ReleaseStock or StepKind.RefundPayment or StepKind.CancelShipment or StepKind.SendCancellation;
+
+    public override string ToString() => Sku is null ? Name(Kind) : $"{Name(Kind)}:{Sku}";
+
+    public static StepId Parse(string text)
+    {
+        var colon = text.IndexOf(':');
+        var kindName = colon < 0 ? text : text[..colon];
+        var kind = Enum.GetValues<StepKind>().FirstOrDefault(k => Name(k) == kindName, (StepKind)(-1));
+        if ((int)kind < 0) throw new FormatException($"unknown step '{text}'");
+        return new StepId(kind, colon < 0 ? null : text[(colon + 1)..]);
+    }
+
+    private static string Name(StepKind kind) => kind switch
+    {
+        StepKind.ReserveStock => "reserve-stock",
+        StepKind.CreateShipment => "create-shipment",
+        StepKind.SendConfirmation => "send-confirmation",
+        StepKind.RecordAnalytics => "record-analytics",
+        StepKind.ReleaseStock => "release-stock",
+        StepKind.RefundPayment => "refund-payment",
+        StepKind.CancelShipment => "cancel-shipment",
+        StepKind.SendCancellation => "send-cancellation",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}
+
+public enum StepStatus
+{
+    Succeeded,
+    Failed,
+    Parked,
+}
+
+public sealed record StepRecord(StepStatus Status, string? Detail, int Attempts = 0);

@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Orders.Actors.Messaging;
+
+namespace Orders.Actors.Orders;
+
+/// <summary>Messages a client (gateway, CLI, test) sends to an order entity.</summary>
+public static class OrderCommands
+{
+    public interface IOrderCommand : IWithOrderId, ITraced, IOrderSystemMessage;
+
+    public sealed record PlaceOrder(string OrderId, OrderDetails Details, ResponseMode Mode, MessageContext Context) : IOrderCommand;
+
+    public sealed record GetOrder(string OrderId, MessageContext Context) : IOrderCommand;
+
+    public sealed record CancelOrder(string OrderId, string Reason, MessageContext Context) : IOrderCommand;
+
+    /// <summary>Operator command: put every parked step of the order back into redelivery.</summary>
+    public sealed record ReplayParkedSteps(string OrderId, MessageContext Context) : IOrderCommand;
+
+    /// <summary>The subscriber receives the current <see cref="OrderReplies.OrderView"/> and one after every change.</summary>
+    public sealed record WatchOrder(string OrderId, IActorRef Subscriber, MessageContext Context) : IOrderCommand;
+
+    public sealed record UnwatchOrder(string OrderId, IActorRef Subscriber, MessageContext Context) : IOrderCommand;
+}
+
+public static class OrderReplies
+{
+    public sealed record StepView(string Step, StepStatus Status, string? Detail, int Attempts) : IOrderSystemMessage;
+
+    public sealed record OrderView(
+        string OrderId,
+        OrderStatus Status,
+        ResponseMode Mode,
+        OrderDetails Details,
+        string? AuthorizationId,
+        string? Reason,
+        IReadOnlyList<StepView> Steps,
+        long Version,
+        DateTimeOffset PlacedAt,
+        DateTimeOffset UpdatedAt,
+        string CorrelationId) : IWithOrderId, IOrderSystemMessage
+    {
+        public bool IsTerminal => Status.IsTerminal();
+        public IEnumerable<StepView> ParkedSteps => Steps.Where(s => s.Status == StepStatus.Parked);
+    }
+
+    public enum RejectionCode
+    {
+        NotFound,
+        Conflict,
+        IllegalTransition,
+        PersistenceFailed,
+        Invalid,
+    }
+
+    /// <summary>A command that changed nothing, with the reason.</summary>
+    public sealed record CommandRejected(string OrderId, RejectionCode Code, string Reason) : IWithOrderId, IOrderSystemMessage;
+}
+
+/// <summary>Everything that ever happens to an order; state is rebuilt from these alone.</summary>
+public static class OrderEvents
+{
+    public interface IOrderEvent : IWithOrderId, IOrderSystemMessage
+    {
+        DateTimeOffset At { get; }
+    }
+
+    public sealed record OrderPlaced(string OrderId, OrderDetails Details, ResponseMode Mode, string CorrelationId, string TraceParent, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record PaymentAuthorized(string OrderId, string AuthorizationId, long AmountMinor, string Currency, DateTimeOffset At) : IOrderEvent;
+
+    /// <summary>The payment provider said no; final, never retried.</summary>
+    public sealed record PaymentDeclined(string OrderId, string Reason, DateTimeOffset At) : IOrderEvent;
+
+    /// <summary>No payment decision could be had (timeouts, provider down) after the allowed attempts.</summary>
+    public sealed record PaymentRejected(string OrderId, string Reason, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record StepSucceeded(string OrderId, StepId Step, string? Detail, DateTimeOffset At) : IOrderEvent;
+
+    /// <summary>A business refusal (e.g. out of stock); redelivery cannot change it.</summary>
+    public sealed record StepFailed(string OrderId, StepId Step, string Reason, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record StepParked(string OrderId, StepId Step, int Attempts, string LastError, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record StepUnparked(string OrderId, StepId Step, DateTimeOffset At) : IOrderEvent;
+
+    /// <summary>Undo what was done: <paramref name="ShipmentMayExist"/> says whether a shipment was ever requested.</summary>
+    public sealed record CompensationStarted(string OrderId, string Reason, bool ShipmentMayExist, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record OrderCompleted(string OrderId, long AmountMinor, string Currency, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record OrderCancelled(string OrderId, string Reason, long RefundedMinor, string Currency, DateTimeOffset At) : IOrderEvent;
+}

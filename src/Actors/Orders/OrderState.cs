@@ -1,0 +1,210 @@
+using System.Collections.Immutable;
+using Orders.Actors.Messaging;
+using static Orders.Actors.Orders.OrderCommands;
+using static Orders.Actors.Orders.OrderEvents;
+using static Orders.Actors.Orders.OrderReplies;
+
+namespace Orders.Actors.Orders;
+
+/// <summary>
+/// The order as a pure, immutable state machine: commands are decided into events, events are applied
+/// into state. No I/O and no clock: the caller passes "now".
+/// </summary>
+public sealed record OrderState : IOrderSystemMessage
+{
+    public required string OrderId { get; init; }
+    public OrderStatus? Status { get; init; }
+    public OrderDetails? Details { get; init; }
+    public ResponseMode Mode { get; init; }
+    public string CorrelationId { get; init; } = "";
+    public string TraceParent { get; init; } = "";
+    public string? AuthorizationId { get; init; }
+    public string? Reason { get; init; }
+    public bool ShipmentMayExist { get; init; }
+    public ImmutableDictionary<StepId, StepRecord> Steps { get; init; } = ImmutableDictionary<StepId, StepRecord>.Empty;
+    public long Version { get; init; }
+    public DateTimeOffset PlacedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public static OrderState Empty(string orderId) => new() { OrderId = orderId };
+
+    public bool Exists => Status is not null;
+    public bool IsTerminal => Status?.IsTerminal() ?? false;
+
+    // ---- deciding ----
+
+    public OrderDecision Place(PlaceOrder command, DateTimeOffset now)
+    {
+        if (Exists)
+        {
+            return Details!.Equals(command.Details)
+                ? OrderDecision.Nothing
+                : OrderDecision.Reject(OrderId, RejectionCode.Conflict,
+                    $"order '{OrderId}' already exists with a different body; an order id can be used for one order only");
+        }
+
+        var problems = OrderValidation.Validate(command.Details);
+        if (problems.Count > 0)
+            return OrderDecision.Reject(OrderId, RejectionCode.Invalid, string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")));
+
+        return OrderDecision.Accept(new OrderPlaced(OrderId, command.Details, command.Mode,
+            command.Context.CorrelationId, command.Context.TraceParent, now));
+    }
+
+    public OrderDecision Cancel(string reason, DateTimeOffset now) => Status switch
+    {
+        null => NotFound(),
+        OrderStatus.Confirmed or OrderStatus.Fulfilling => OrderDecision.Accept(
+            new CompensationStarted(OrderId, $"cancelled by request: {reason}", Status == OrderStatus.Fulfilling, now)),
+        OrderStatus.Compensating or OrderStatus.Cancelled => OrderDecision.Nothing,
+        OrderStatus.PaymentPending => Illegal("the payment is still being decided; cancel once the order is confirmed"),
+        OrderStatus.Completed => Illegal("the order is completed and its shipment created; it can no longer be cancelled"),
+        _ => Illegal($"the order was never paid (status {Status}); there is nothing to cancel"),
+    };
+
+    public OrderDecision RecordPayment(PaymentDecision decision, DateTimeOffset now)
+    {
+        if (Status != OrderStatus.PaymentPending) return OrderDecision.Nothing;
+        return decision switch
+        {
+            PaymentDecision.Authorized a => OrderDecision.Accept(new PaymentAuthorized(OrderId, a.AuthorizationId, Details!.TotalMinor, Details.Currency, now)),
+            PaymentDecision.Declined d => OrderDecision.Accept(new PaymentDeclined(OrderId, d.Reason, now)),
+            PaymentDecision.Failed f => OrderDecision.Accept(new PaymentRejected(OrderId, f.Reason, now)),
+            _ => throw new ArgumentOutOfRangeException(nameof(decision)),
+        };
+    }
+
+    public OrderDecision RecordStepSuccess(StepId step, string? detail, DateTimeOffset now)
+    {
+        if (!DueSteps().Contains(step)) return OrderDecision.Nothing;
+        var succeeded = new StepSucceeded(OrderId, step, detail, now);
+        var next = Apply(succeeded);
+        if (next.Status == OrderStatus.Fulfilling && next.ForwardSteps().All(s => next.HasSucceeded(s)))
+            return OrderDecision.Accept(succeeded, new OrderCompleted(OrderId, Details!.TotalMinor, Details.Currency, now));
+        if (next.Status == OrderStatus.Compensating && next.CompensationSteps().All(next.HasSucceeded))
+            return OrderDecision.Accept(succeeded, new OrderCancelled(OrderId, Reason ?? "cancelled", AuthorizationId is null ? 0 : Details!.TotalMinor, Details!.Currency, now));
+        return OrderDecision.Accept(succeeded);
+    }
+
+    public OrderDecision RecordStepFailure(StepId step, string reason, DateTimeOffset now)
+    {
+        if (!DueSteps().Contains(step)) return OrderDecision.Nothing;
+        if (step.IsCompensation)
+            // An undo that the downstream refuses needs a person: park it where operators look.
+            return OrderDecision.Accept(new StepParked(OrderId, step, 0, $"refused: {reason}", now));
+        return OrderDecision.Accept(
+            new StepFailed(OrderId, step, reason, now),
+            new CompensationStarted(OrderId, $"{step} failed: {reason}", Status == OrderStatus.Fulfilling, now));
+    }
+
+    public OrderDecision Park(StepId step, int attempts, string lastError, DateTimeOffset now) =>
+        DueSteps().Contains(step) ? OrderDecision.Accept(new StepParked(OrderId, step, attempts, lastError, now)) : OrderDecision.Nothing;
+
+    public OrderDecision ReplayParked(DateTimeOffset now)
+    {
+        if (!Exists) return NotFound();
+        var parked = Steps.Where(s => s.Value.Status == StepStatus.Parked).Select(s => s.Key).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
+        return parked.Count == 0
+            ? Illegal("the order has no parked steps")
+            : OrderDecision.Accept(parked.Select(IOrderEvent (s) => new StepUnparked(OrderId, s, now)).ToArray());
+    }
+
+    // ---- applying ----
+
+    public OrderState Apply(IOrderEvent @event)
+    {
+        var next = @event switch
+        {
+            OrderPlaced e => this with
+            {
+                Status = OrderStatus.PaymentPending, Details = e.Details, Mode = e.Mode,
+                CorrelationId = e.CorrelationId, TraceParent = e.TraceParent, PlacedAt = e.At,
+            },
+            PaymentAuthorized e => this with { Status = OrderStatus.Confirmed, AuthorizationId = e.AuthorizationId },
+            PaymentDeclined e => this with { Status = OrderStatus.PaymentDeclined, Reason = e.Reason },
+            PaymentRejected e => this with { Status = OrderStatus.Rejected, Reason = e.Reason },
+            StepSucceeded e => WithStep(e.Step, new StepRecord(StepStatus.Succeeded, e.Detail)).PromoteWhenStockReserved(),
+            StepFailed e => WithStep(e.Step, new StepRecord(StepStatus.Failed, e.Reason)),
+            StepParked e => WithStep(e.Step, new StepRecord(StepStatus.Parked, e.LastError, e.Attempts)),
+            StepUnparked e => this with { Steps = Steps.Remove(e.Step) },
+            CompensationStarted e => this with { Status = OrderStatus.Compensating, Reason = e.Reason, ShipmentMayExist = e.ShipmentMayExist },
+            OrderCompleted => this with { Status = OrderStatus.Completed },
+            OrderCancelled e => this with { Status = OrderStatus.Cancelled, Reason = e.Reason },
+            _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "unknown order event"),
+        };
+        return next with { Version = Version + 1, UpdatedAt = @event.At };
+    }
+
+    private OrderState WithStep(StepId step, StepRecord record) => this with { Steps = Steps.SetItem(step, record) };
+
+    private OrderState PromoteWhenStockReserved() =>
+        Status == OrderStatus.Confirmed && ReserveSteps().All(HasSucceeded) ? this with { Status = OrderStatus.Fulfilling } : this;
+
+    // ---- steps ----
+
+    /// <summary>The steps that should be in flight now: not yet answered, not parked.</summary>
+    public IReadOnlyList<StepId> DueSteps()
+    {
+        IEnumerable<StepId> due = Status switch
+        {
+            OrderStatus.Confirmed => ReserveSteps(),
+            OrderStatus.Fulfilling when Mode == ResponseMode.Sync => FulfilmentSteps().SkipWhile(HasSucceeded).Take(1),
+            OrderStatus.Fulfilling => FulfilmentSteps(),
+            OrderStatus.Compensating => CompensationSteps(),
+            _ => [],
+        };
+        return due.Where(s => !Steps.ContainsKey(s)).ToList();
+    }
+
+    public bool HasParkedSteps => Steps.Values.Any(s => s.Status == StepStatus.Parked);
+
+    private bool HasSucceeded(StepId step) => Steps.TryGetValue(step, out var r) && r.Status == StepStatus.Succeeded;
+
+    private IEnumerable<StepId> ReserveSteps() =>
+        Details!.QuantitiesBySku().Select(x => new StepId(StepKind.ReserveStock, x.Sku));
+
+    private IEnumerable<StepId> FulfilmentSteps()
+    {
+        yield return new StepId(StepKind.CreateShipment);
+        yield return new StepId(StepKind.SendConfirmation);
+        // The seed's "before" logs to analytics inline; the other modes feed analytics from the event stream.
+        if (Mode == ResponseMode.Sync) yield return new StepId(StepKind.RecordAnalytics);
+    }
+
+    private IEnumerable<StepId> ForwardSteps() => ReserveSteps().Concat(FulfilmentSteps());
+
+    private IEnumerable<StepId> CompensationSteps()
+    {
+        foreach (var reserve in ReserveSteps())
+        {
+            // A refused reservation took nothing; an unanswered one may still land, so release it (which also voids it).
+            if (!(Steps.TryGetValue(reserve, out var r) && r.Status == StepStatus.Failed))
+                yield return new StepId(StepKind.ReleaseStock, reserve.Sku);
+        }
+        if (AuthorizationId is not null) yield return new StepId(StepKind.RefundPayment);
+        if (ShipmentMayExist) yield return new StepId(StepKind.CancelShipment);
+        yield return new StepId(StepKind.SendCancellation);
+    }
+
+    // ---- replying ----
+
+    /// <summary>Has the order reached the point where a caller in <paramref name="mode"/> gets its answer?</summary>
+    public bool ReplyReady(ResponseMode mode) => mode switch
+    {
+        ResponseMode.Accepted => Exists,
+        ResponseMode.Hybrid => Exists && Status != OrderStatus.PaymentPending,
+        _ => IsTerminal,
+    };
+
+    public OrderView ToView() => new(
+        OrderId, Status ?? throw new InvalidOperationException($"order '{OrderId}' does not exist"), Mode, Details!,
+        AuthorizationId, Reason,
+        Steps.OrderBy(s => s.Key.ToString(), StringComparer.Ordinal)
+            .Select(s => new StepView(s.Key.ToString(), s.Value.Status, s.Value.Detail, s.Value.Attempts)).ToList(),
+        Version, PlacedAt, UpdatedAt, CorrelationId);
+
+    private OrderDecision NotFound() => OrderDecision.Reject(OrderId, RejectionCode.NotFound, $"order '{OrderId}' does not exist");
+
+    private OrderDecision Illegal(string reason) =>
+        OrderDecision.Reject(OrderId, RejectionCode.IllegalTransition, $"order '{OrderId}' is {Status}: {reason}");
+}

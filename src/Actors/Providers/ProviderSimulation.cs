@@ -1,0 +1,93 @@
+namespace Orders.Actors.Providers;
+
+public enum ProviderKind
+{
+    Payment,
+    Inventory,
+    Warehouse,
+    Email,
+    Analytics,
+}
+
+public sealed record OutageWindow(DateTimeOffset From, DateTimeOffset Until)
+{
+    public bool Covers(DateTimeOffset at) => at >= From && at < Until;
+}
+
+/// <summary>How a simulated dependency behaves; swapped atomically at run time.</summary>
+public sealed record SimulationSettings(
+    double LatencyMs,
+    double JitterMs = 0,
+    double ErrorRate = 0,
+    IReadOnlyList<OutageWindow>? Outages = null,
+    double? SlowLatencyMs = null)
+{
+    /// <summary>The seed's figures: payment 400, inventory 200, warehouse 300, email 800, analytics 150 ms.</summary>
+    public static SimulationSettings SeedDefault(ProviderKind kind) => new(kind switch
+    {
+        ProviderKind.Payment => 400,
+        ProviderKind.Inventory => 200,
+        ProviderKind.Warehouse => 300,
+        ProviderKind.Email => 800,
+        ProviderKind.Analytics => 150,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    });
+
+    public static SimulationSettings Instant => new(0);
+
+    public SimulationSettings WithOutage(DateTimeOffset from, TimeSpan duration) =>
+        this with { Outages = [.. Outages ?? [], new OutageWindow(from, from + duration)] };
+
+    public bool InOutage(DateTimeOffset at) => Outages?.Any(w => w.Covers(at)) ?? false;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (LatencyMs < 0 || double.IsNaN(LatencyMs)) problems.Add("latency must not be negative");
+        if (JitterMs < 0 || double.IsNaN(JitterMs)) problems.Add("jitter must not be negative");
+        if (ErrorRate is < 0 or > 1 || double.IsNaN(ErrorRate)) problems.Add("error rate must be between 0 and 1");
+        if (SlowLatencyMs is < 0) problems.Add("slow-mode latency must not be negative");
+        if (Outages?.Any(w => w.Until <= w.From) ?? false) problems.Add("an outage window must end after it starts");
+        return problems;
+    }
+}
+
+/// <summary>Latency and faults of one simulated dependency. Thread-safe: provider calls run concurrently.</summary>
+public sealed class ProviderSimulation(ProviderKind kind, SimulationSettings settings, TimeProvider? clock = null)
+{
+    private SimulationSettings _settings = settings;
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public ProviderKind Kind { get; } = kind;
+    public SimulationSettings Settings => Volatile.Read(ref _settings);
+
+    public void Configure(SimulationSettings settings)
+    {
+        var problems = settings.Validate();
+        if (problems.Count > 0) throw new ArgumentException($"invalid {Kind} simulation: {string.Join("; ", problems)}");
+        Volatile.Write(ref _settings, settings);
+    }
+
+    public TimeSpan NextLatency()
+    {
+        var s = Settings;
+        var mean = s.SlowLatencyMs ?? s.LatencyMs;
+        var ms = s.JitterMs > 0 ? mean + (Random.Shared.NextDouble() * 2 - 1) * s.JitterMs : mean;
+        return TimeSpan.FromMilliseconds(Math.Max(0, ms));
+    }
+
+    /// <summary>Waits like the real dependency would, then fails if it is down or unlucky.</summary>
+    public async Task SimulateCallAsync(CancellationToken ct)
+    {
+        // An outage refuses connections at once, as a dead host does; errors come after the usual latency.
+        if (Settings.InOutage(_clock.GetUtcNow()))
+            throw new ProviderUnavailableException($"{Kind} provider is down (simulated outage)");
+        var latency = NextLatency();
+        if (latency > TimeSpan.Zero) await Task.Delay(latency, _clock, ct).ConfigureAwait(false);
+        var s = Settings;
+        if (s.InOutage(_clock.GetUtcNow()))
+            throw new ProviderUnavailableException($"{Kind} provider is down (simulated outage)");
+        if (s.ErrorRate > 0 && Random.Shared.NextDouble() < s.ErrorRate)
+            throw new ProviderUnavailableException($"{Kind} provider failed (simulated error rate {s.ErrorRate:P0})");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+
+namespace Orders.Actors.Providers;
+
+/// <summary>
+/// A payment processor in memory. Like Stripe it honours idempotency keys: a repeated authorization with a key
+/// it has seen returns the first answer and charges nothing more. Tokens starting with "tok_decline" are declined.
+/// </summary>
+public sealed class SimulatedPaymentProvider(ProviderSimulation simulation) : IPaymentProvider
+{
+    public const string DeclinePrefix = "tok_decline";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<PaymentAuthorization>>> _authorizations = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _refunds = new();
+    private readonly ConcurrentDictionary<string, int> _charges = new();
+    private int _authorizeCalls;
+
+    public ProviderSimulation Simulation { get; } = simulation;
+    public int AuthorizeCalls => Volatile.Read(ref _authorizeCalls);
+
+    /// <summary>How many times money was actually taken for the key (0 or 1 unless idempotency broke).</summary>
+    public int ChargesFor(string idempotencyKey) => _charges.GetValueOrDefault(idempotencyKey);
+    public int TotalCharges => _charges.Values.Sum();
+    public bool WasRefunded(string orderId) => _refunds.TryGetValue(orderId, out var r) && r.Value.IsCompletedSuccessfully;
+    public int TotalRefunds => _refunds.Values.Count(r => r.Value.IsCompletedSuccessfully);
+
+    public async Task<PaymentAuthorization> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, string paymentToken, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _authorizeCalls);
+        await Simulation.SimulateCallAsync(ct).ConfigureAwait(false);
+        var lazy = _authorizations.GetOrAdd(idempotencyKey, key => new Lazy<Task<PaymentAuthorization>>(() => Task.FromResult(Decide(key, amountMinor, currency, paymentToken))));
+        return await lazy.Value.ConfigureAwait(false);
+    }
+
+    private PaymentAuthorization Decide(string key, long amountMinor, string currency, string token)
+    {
+        if (token.StartsWith(DeclinePrefix, StringComparison.Ordinal))
+            return new PaymentAuthorization(false, null, $"card declined by issuer (token {token})");
+        _charges.AddOrUpdate(key, 1, (_, n) => n + 1);
+        return new PaymentAuthorization(true, $"auth_{key}_{amountMinor}{currency}", null);
+    }
+
+    public async Task<string> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, string currency, CancellationToken ct)
+    {
+        await Simulation.SimulateCallAsync(ct).ConfigureAwait(false);
+        var lazy = _refunds.GetOrAdd(idempotencyKey, key => new Lazy<Task<string>>(() => Task.FromResult($"refund_{key}")));
+        return await lazy.Value.ConfigureAwait(false);
+    }
+}

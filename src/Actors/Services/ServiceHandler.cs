@@ -1,0 +1,31 @@
+namespace Orders.Actors.Services;
+
+/// <summary>Turns a service request into one provider call. Exceptions mean "transient"; business refusals are replies.</summary>
+public interface IServiceHandler
+{
+    string Service { get; }
+
+    Task<object> ExecuteAsync(IServiceRequest request, CancellationToken ct);
+
+    /// <summary>The reply for a call that failed transiently (exception or timeout).</summary>
+    object TransientFailure(IServiceRequest request, string reason);
+}
+
+/// <summary>How one supervised service behaves when its provider misbehaves; bound from "Orders:Supervision".</summary>
+public sealed record SupervisionSettings
+{
+    /// <summary>One provider call may take this long before it counts as a failure.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Consecutive failures that crash the worker, so that its BackoffSupervisor backs off (the breaker opens).</summary>
+    public int TripAfterConsecutiveFailures { get; init; } = 5;
+    public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+    public double RandomFactor { get; init; } = 0.2;
+    /// <summary>A worker that stays up this long has its restart count forgotten.</summary>
+    public TimeSpan ResetAfter { get; init; } = TimeSpan.FromSeconds(30);
+    public int DedupeCacheSize { get; init; } = 20_000;
+
+    public static SupervisionSettings Default => new();
+
+    public BackoffPolicy Backoff => new(MinBackoff, MaxBackoff, RandomFactor);
+}

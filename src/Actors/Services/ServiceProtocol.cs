@@ -1,0 +1,91 @@
+using Akka.Actor;
+using Orders.Actors.Messaging;
+using Orders.Actors.Orders;
+
+namespace Orders.Actors.Services;
+
+/// <summary>A request to a supervised service; it knows how to answer when the service is backing off.</summary>
+public interface IServiceRequest : IWithOrderId, ITraced, IOrderSystemMessage
+{
+    /// <summary>Downstream dedupe key: one effect per key, however often the request is delivered.</summary>
+    string IdempotencyKey { get; }
+
+    /// <summary>Where the answer goes: the asker, or the order region for fire-and-forget steps.</summary>
+    IActorRef ReplyTarget(IActorRef sender);
+
+    object Unavailable(string service, DateTimeOffset retryAfter);
+}
+
+public enum StepOutcomeKind
+{
+    Succeeded,
+    /// <summary>A business refusal; redelivering will not change it.</summary>
+    Failed,
+    /// <summary>Worth redelivering later (provider error, timeout, service backing off).</summary>
+    Transient,
+}
+
+/// <summary>Fire-and-forget step sent by an order; the outcome is told to <paramref name="ReplyTo"/>.</summary>
+public sealed record PerformStep(
+    string OrderId,
+    StepId Step,
+    OrderDetails Order,
+    string? AuthorizationId,
+    IActorRef ReplyTo,
+    MessageContext Context) : IServiceRequest
+{
+    public string IdempotencyKey => $"{OrderId}/{Step}";
+    public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;
+
+    public object Unavailable(string service, DateTimeOffset retryAfter) =>
+        new StepOutcome(OrderId, Step, StepOutcomeKind.Transient, $"{service} service unavailable (backing off until {retryAfter:O})", retryAfter, Context);
+}
+
+public sealed record StepOutcome(
+    string OrderId,
+    StepId Step,
+    StepOutcomeKind Kind,
+    string? Detail,
+    DateTimeOffset? RetryNotBefore,
+    MessageContext Context) : IWithOrderId, ITraced, IOrderSystemMessage;
+
+public sealed record AuthorizePayment(string OrderId, long AmountMinor, string Currency, string PaymentToken, MessageContext Context) : IServiceRequest
+{
+    /// <summary>The order id is the payment idempotency key, so a recovered order is charged at most once.</summary>
+    public string IdempotencyKey => OrderId;
+    public IActorRef ReplyTarget(IActorRef sender) => sender;
+    public object Unavailable(string service, DateTimeOffset retryAfter) =>
+        new PaymentUnavailable(OrderId, $"{service} service unavailable (backing off until {retryAfter:O})", retryAfter);
+}
+
+public abstract record PaymentReply(string OrderId) : IOrderSystemMessage;
+
+public sealed record PaymentApproved(string OrderId, string AuthorizationId) : PaymentReply(OrderId);
+
+public sealed record PaymentRefused(string OrderId, string Reason) : PaymentReply(OrderId);
+
+/// <summary>A transient failure: worth another attempt.</summary>
+public sealed record PaymentError(string OrderId, string Reason) : PaymentReply(OrderId);
+
+/// <summary>The payment service is backing off: answered at once instead of queueing behind timeouts.</summary>
+public sealed record PaymentUnavailable(string OrderId, string Reason, DateTimeOffset RetryAfter) : PaymentReply(OrderId);
+
+public enum ServiceState
+{
+    Healthy,
+    BackingOff,
+}
+
+public sealed record GetServiceHealth : IOrderSystemMessage
+{
+    public static readonly GetServiceHealth Instance = new();
+}
+
+public sealed record ServiceHealth(
+    string Service,
+    ServiceState State,
+    DateTimeOffset? BackingOffSince,
+    DateTimeOffset? RetryNoLaterThan,
+    int RestartCount,
+    int ConsecutiveFailures,
+    string? LastError) : IOrderSystemMessage;

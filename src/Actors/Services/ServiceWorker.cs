@@ -1,0 +1,132 @@
+using Akka.Actor;
+using Akka.Event;
+
+namespace Orders.Actors.Services;
+
+/// <summary>
+/// Calls one external provider, many calls at a time. Dedupes by idempotency key (in flight and recently done),
+/// and crashes after too many consecutive failures so its BackoffSupervisor can back off: the breaker "opens".
+/// </summary>
+public sealed class ServiceWorker : ReceiveActor
+{
+    public sealed record CallCompleted(string Key, object Reply, string? Failure);
+
+    /// <summary>Thrown on purpose: the supervisor's backoff is how this service stops hammering a dead provider.</summary>
+    public sealed class ProviderTrippedException(string message) : Exception(message);
+
+    private sealed record InFlight(IServiceRequest Request, List<IActorRef> Waiters);
+
+    private readonly IServiceHandler _handler;
+    private readonly SupervisionSettings _settings;
+    private readonly IActorRef _healthListener;
+    private readonly Dictionary<string, InFlight> _inFlight = new();
+    private readonly RecentReplies _done;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private int _consecutiveFailures;
+
+    public ServiceWorker(IServiceHandler handler, SupervisionSettings settings, IActorRef healthListener)
+    {
+        _handler = handler;
+        _settings = settings;
+        _healthListener = healthListener;
+        _done = new RecentReplies(settings.DedupeCacheSize);
+
+        Receive<IServiceRequest>(Handle);
+        Receive<CallCompleted>(Complete);
+    }
+
+    public static Props Props(IServiceHandler handler, SupervisionSettings settings, IActorRef healthListener) =>
+        Akka.Actor.Props.Create(() => new ServiceWorker(handler, settings, healthListener));
+
+    protected override void PreStart() => _healthListener.Tell(new ServiceGateway.WorkerStarted());
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        // Whoever waits on a call this incarnation started gets an answer now instead of a timeout later.
+        foreach (var (_, flight) in _inFlight)
+            foreach (var waiter in flight.Waiters)
+                waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff));
+        _inFlight.Clear();
+    }
+
+    private void Handle(IServiceRequest request)
+    {
+        var key = request.IdempotencyKey;
+        var replyTo = request.ReplyTarget(Sender);
+        if (_done.TryGet(key, out var reply))
+        {
+            replyTo.Tell(reply);
+            return;
+        }
+        if (_inFlight.TryGetValue(key, out var flight))
+        {
+            flight.Waiters.Add(replyTo);
+            return;
+        }
+        _inFlight[key] = new InFlight(request, [replyTo]);
+        Call(request).PipeTo(Self);
+    }
+
+    private async Task<CallCompleted> Call(IServiceRequest request)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        timeout.CancelAfter(_settings.CallTimeout);
+        try
+        {
+            return new CallCompleted(request.IdempotencyKey, await _handler.ExecuteAsync(request, timeout.Token).ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException)
+        {
+            var reason = $"{_handler.Service} provider did not answer within {_settings.CallTimeout.TotalMilliseconds:0} ms";
+            return new CallCompleted(request.IdempotencyKey, _handler.TransientFailure(request, reason), reason);
+        }
+        catch (Exception e)
+        {
+            return new CallCompleted(request.IdempotencyKey, _handler.TransientFailure(request, e.Message), e.Message);
+        }
+    }
+
+    private void Complete(CallCompleted completed)
+    {
+        if (_inFlight.Remove(completed.Key, out var flight))
+            foreach (var waiter in flight.Waiters) waiter.Tell(completed.Reply);
+
+        if (completed.Failure is null)
+        {
+            _done.Add(completed.Key, completed.Reply);
+            if (_consecutiveFailures > 0)
+            {
+                _consecutiveFailures = 0;
+                _healthListener.Tell(new ServiceGateway.WorkerFailures(0, null));
+            }
+            return;
+        }
+
+        _consecutiveFailures++;
+        _healthListener.Tell(new ServiceGateway.WorkerFailures(_consecutiveFailures, completed.Failure));
+        if (_consecutiveFailures >= _settings.TripAfterConsecutiveFailures)
+        {
+            _log.Warning("{0}: {1} consecutive failures, last: {2}; backing off", _handler.Service, _consecutiveFailures, completed.Failure);
+            _healthListener.Tell(new ServiceGateway.WorkerTripped(completed.Failure));
+            throw new ProviderTrippedException($"{_handler.Service}: {_consecutiveFailures} consecutive failures, last: {completed.Failure}");
+        }
+    }
+
+    /// <summary>Bounded memory of finished keys, oldest forgotten first.</summary>
+    private sealed class RecentReplies(int capacity)
+    {
+        private readonly Dictionary<string, object> _replies = new();
+        private readonly Queue<string> _order = new();
+
+        public bool TryGet(string key, out object reply) => _replies.TryGetValue(key, out reply!);
+
+        public void Add(string key, object reply)
+        {
+            if (!_replies.TryAdd(key, reply)) return;
+            _order.Enqueue(key);
+            if (_order.Count > capacity) _replies.Remove(_order.Dequeue());
+        }
+    }
+}
