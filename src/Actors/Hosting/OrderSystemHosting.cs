@@ -62,7 +62,8 @@ public static class OrderSystemHosting
                 """, HoconAddMode.Prepend)
             .AddHoconFile(HoconFile(options, overlay), HoconAddMode.Append)
             .AddHoconFile(HoconFile(options, "persistence.hocon"), HoconAddMode.Append)
-            .AddHoconFile(HoconFile(options, "akka.hocon"), HoconAddMode.Append);
+            .AddHoconFile(HoconFile(options, "akka.hocon"), HoconAddMode.Append)
+            .AddHocon(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
     }
 
     private static string HoconFile(OrderSystemOptions options, string name)
