@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orders.Actors.Hosting;
+using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
@@ -104,10 +105,10 @@ public sealed class OrderNode : IAsyncDisposable
     }
 
     public async Task SetStockAsync(string sku, long available) =>
-        Expect<Inventory.InventoryCommands.StockLevel>(await AskAsync(Inventory, new Inventory.InventoryCommands.SetStock(sku, available, MessageContext.New())));
+        Expect<InventoryCommands.StockLevel>(await AskAsync(Inventory, new InventoryCommands.SetStock(sku, available, MessageContext.New())));
 
-    public async Task<Inventory.InventoryCommands.StockLevel> GetStockAsync(string sku) =>
-        Expect<Inventory.InventoryCommands.StockLevel>(await AskAsync(Inventory, new Inventory.InventoryCommands.GetStock(sku, MessageContext.New())));
+    public async Task<InventoryCommands.StockLevel> GetStockAsync(string sku) =>
+        Expect<InventoryCommands.StockLevel>(await AskAsync(Inventory, new InventoryCommands.GetStock(sku, MessageContext.New())));
 
     public static T Expect<T>(object reply) => reply is T t
         ? t
