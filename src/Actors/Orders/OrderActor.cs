@@ -237,7 +237,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         foreach (var step in _state.DueSteps())
             if (!_delivery.ContainsKey(step)) Dispatch(step);
         // Finished (or never existing) orders leave memory; with remembered entities that also stops their restart.
-        SetReceiveTimeout(_state.IsTerminal ? _settings.PassivateTerminalAfter : _state.Exists ? null : TimeSpan.FromSeconds(2));
+        SetReceiveTimeout(_state.IsSettled ? _settings.PassivateTerminalAfter : _state.Exists ? null : TimeSpan.FromSeconds(2));
     }
 
     private void Passivate()

@@ -151,10 +151,15 @@ public sealed record OrderState : IOrderSystemMessage
             OrderStatus.Fulfilling when Mode == ResponseMode.Sync => FulfilmentSteps().SkipWhile(HasSucceeded).Take(1),
             OrderStatus.Fulfilling => FulfilmentSteps(),
             OrderStatus.Compensating => CompensationSteps(),
+            // Timeouts leave it unknown whether the card was charged; voiding by the same key makes sure it was not.
+            OrderStatus.Rejected => [new StepId(StepKind.RefundPayment)],
             _ => [],
         };
         return due.Where(s => !Steps.ContainsKey(s)).ToList();
     }
+
+    /// <summary>Terminal with nothing left to do: the actor may leave memory.</summary>
+    public bool IsSettled => IsTerminal && DueSteps().Count == 0;
 
     public bool HasParkedSteps => Steps.Values.Any(s => s.Status == StepStatus.Parked);
 

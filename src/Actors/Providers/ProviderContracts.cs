@@ -14,7 +14,8 @@ public sealed record PaymentAuthorization(bool Approved, string? AuthorizationId
 public interface IPaymentProvider
 {
     Task<PaymentAuthorization> AuthorizeAsync(string idempotencyKey, long amountMinor, string currency, string paymentToken, CancellationToken ct);
-    Task<string> RefundAsync(string idempotencyKey, string authorizationId, long amountMinor, string currency, CancellationToken ct);
+    /// <summary>Refunds the payment made under <paramref name="paymentKey"/>; if none was made, voids the key so none can be.</summary>
+    Task<string> RefundAsync(string paymentKey, string? authorizationId, long amountMinor, string currency, CancellationToken ct);
 }
 
 public interface IWarehouseProvider

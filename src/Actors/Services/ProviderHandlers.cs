@@ -50,7 +50,8 @@ public sealed class PaymentHandler(IPaymentProvider provider) : StepHandler, ISe
     protected override async Task<string?> PerformAsync(PerformStep step, CancellationToken ct)
     {
         if (step.Step.Kind != StepKind.RefundPayment) throw new ArgumentException($"payment cannot perform {step.Step}");
-        return await provider.RefundAsync(step.IdempotencyKey, step.AuthorizationId ?? "", step.Order.TotalMinor, step.Order.Currency, ct).ConfigureAwait(false);
+        // Refunds and voids name the payment by its own key, the order id.
+        return await provider.RefundAsync(step.OrderId, step.AuthorizationId, step.Order.TotalMinor, step.Order.Currency, ct).ConfigureAwait(false);
     }
 }
 

@@ -1,0 +1,44 @@
+using Orders.Actors.Hosting;
+using Orders.Actors.Orders;
+using Orders.Actors.Providers;
+using Orders.Actors.Services;
+using Orders.Actors.Tests.Support;
+
+namespace Orders.Actors.Tests.Simulations;
+
+/// <summary>The seed's "one email service outage broke the entire flow" - and how the hybrid design shrugs it off.</summary>
+public sealed class EmailOutageSpecs : SimulationBase
+{
+    [Fact]
+    public async Task Orders_confirm_during_an_email_outage_and_their_emails_go_out_after_it()
+    {
+        await Node.SetStockAsync("SKU-1", 100);
+        var outage = TimeSpan.FromSeconds(3);
+        Providers.Configure(ProviderKind.Email, Providers.Email.Simulation.Settings.WithOutage(DateTimeOffset.UtcNow, outage));
+
+        var ids = Enumerable.Range(0, 10).Select(_ => TestOrders.NewId()).ToList();
+        var replies = await Task.WhenAll(ids.Select(id => Node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Hybrid)));
+        Assert.All(replies, r => Assert.Equal(OrderStatus.Confirmed, r.Status));
+
+        var email = Node.Registry.Get<ActorKeys.Email>();
+        ServiceHealth? backingOff = null;
+        await Eventually(async () =>
+        {
+            var health = OrderNode.Expect<ServiceHealth>(await Node.AskAsync(email, GetServiceHealth.Instance));
+            if (health.State == ServiceState.BackingOff) backingOff = health;
+            return backingOff is not null;
+        }, "the email supervisor backs off");
+        Assert.NotNull(backingOff!.RetryNoLaterThan);
+        Assert.True(backingOff.RetryNoLaterThan > backingOff.BackingOffSince);
+        Assert.Contains("outage", backingOff.LastError);
+
+        var finished = await Task.WhenAll(ids.Select(id => Node.WaitForTerminalAsync(id, TimeSpan.FromSeconds(30))));
+        Assert.All(finished, o => Assert.Equal(OrderStatus.Completed, o.Status));
+        Assert.All(ids, id => Assert.Equal(1, Providers.Email.DeliveriesFor($"{id}/send-confirmation")));
+        Assert.True(Providers.Email.Calls > ids.Count, "the outage should have cost failed email calls");
+
+        var recovered = OrderNode.Expect<ServiceHealth>(await Node.AskAsync(email, GetServiceHealth.Instance));
+        Assert.Equal(ServiceState.Healthy, recovered.State);
+        Assert.True(recovered.RestartCount >= 1, $"restart count {recovered.RestartCount}");
+    }
+}
