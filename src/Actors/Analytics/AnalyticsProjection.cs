@@ -14,6 +14,14 @@ namespace Orders.Actors.Analytics;
 /// A consumer of the order event stream (events by tag) with its own stored position: it resumes where it
 /// stopped and can replay from any offset, like a Kafka consumer group. Terminal orders go to the analytics provider.
 /// </summary>
+public sealed record AnalyticsSettings
+{
+    /// <summary>Events counted and stored as one step; bigger batches mean fewer writes and provider calls.</summary>
+    public int BatchSize { get; init; } = 1000;
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(50);
+    public int SnapshotEveryBatches { get; init; } = 100;
+}
+
 public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
 {
     public const string Tag = "order";
@@ -26,6 +34,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
 
     private readonly string _readJournalId;
     private readonly IAnalyticsProvider _provider;
+    private readonly AnalyticsSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private AnalyticsState _state = AnalyticsState.Start(0);
     private UniqueKillSwitch? _stream;
@@ -35,10 +44,11 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
     public override string PersistenceId => "analytics-order-events";
 
-    public AnalyticsProjection(string readJournalId, IAnalyticsProvider provider)
+    public AnalyticsProjection(string readJournalId, IAnalyticsProvider provider, AnalyticsSettings settings)
     {
         _readJournalId = readJournalId;
         _provider = provider;
+        _settings = settings;
 
         Recover<SnapshotOffer>(o => _state = (AnalyticsState)o.Snapshot);
         Recover<AnalyticsBatchApplied>(e => _state = _state.Merge(e.Delta));
@@ -70,8 +80,8 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
     }
 
-    public static Props Props(string readJournalId, IAnalyticsProvider provider) =>
-        Akka.Actor.Props.Create(() => new AnalyticsProjection(readJournalId, provider));
+    public static Props Props(string readJournalId, IAnalyticsProvider provider, AnalyticsSettings settings) =>
+        Akka.Actor.Props.Create(() => new AnalyticsProjection(readJournalId, provider, settings));
 
     private void Start()
     {
@@ -81,7 +91,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalId);
         var (killSwitch, done) = journal.EventsByTag(Tag, Offset.Sequence(_state.Offset))
             .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
-            .GroupedWithin(1000, TimeSpan.FromMilliseconds(50))
+            .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
             // One batch at a time: a batch's counts and offset are stored before the next is read.
             .SelectAsync(1, events => self.Ask<BatchDone>(new Batch(events.ToList()), TimeSpan.FromSeconds(30)))
             .ToMaterialized(Sink.Ignore<BatchDone>(), Keep.Both)
@@ -131,7 +141,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         {
             _state = _state.Merge(e.Delta);
             recorded.ReplyTo.Tell(new BatchDone());
-            if (++_batchesSinceSnapshot >= 100)
+            if (++_batchesSinceSnapshot >= _settings.SnapshotEveryBatches)
             {
                 _batchesSinceSnapshot = 0;
                 SaveSnapshot(_state);

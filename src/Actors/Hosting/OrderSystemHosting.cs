@@ -40,7 +40,7 @@ public static class OrderSystemHosting
             .AddSupervisedServices(options.Supervision, providers)
             .AddInventory(options, providers)
             .AddOrders(options.Order)
-            .AddAnalytics(providers);
+            .AddAnalytics(options.Analytics, providers);
     }
 
     private static AkkaConfigurationBuilder AddOrderSystemConfiguration(this AkkaConfigurationBuilder builder, OrderSystemOptions options)
@@ -107,9 +107,9 @@ public static class OrderSystemHosting
                 RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
             });
 
-    public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, SimulatedProviders providers) =>
+    public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, AnalyticsSettings settings, SimulatedProviders providers) =>
         builder.WithSingleton<ActorKeys.AnalyticsProjection>("analytics-projection",
-            (_, _, _) => AnalyticsProjection.Props(SqlReadJournal.Identifier, providers.Analytics),
+            (_, _, _) => AnalyticsProjection.Props(SqlReadJournal.Identifier, providers.Analytics, settings),
             new ClusterSingletonOptions());
 
     /// <summary>The simulated outside world for a profile name ("seed" or "instant").</summary>

@@ -1,3 +1,4 @@
+using Orders.Actors.Analytics;
 using Orders.Actors.Orders;
 using Orders.Actors.Services;
 
@@ -11,6 +12,7 @@ public sealed class OrderSystemOptions
     public PersistenceOptions Persistence { get; set; } = new();
     public OrderSettings Order { get; set; } = new();
     public SupervisionSettings Supervision { get; set; } = new();
+    public AnalyticsSettings Analytics { get; set; } = new();
     /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
     public string SimulationProfile { get; set; } = "seed";
     public int InventorySnapshotEvery { get; set; } = 500;
