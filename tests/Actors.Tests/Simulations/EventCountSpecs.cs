@@ -1,0 +1,42 @@
+using Microsoft.Data.Sqlite;
+using Orders.Actors.Orders;
+using Orders.Actors.Providers;
+using Orders.Actors.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Orders.Actors.Tests.Simulations;
+
+/// <summary>What one order costs the journal in each mode: the figure every throughput number divides by.</summary>
+public sealed class EventCountSpecs(ITestOutputHelper output) : SimulationBase
+{
+    protected override SimulatedProviders CreateProviders() => SimulatedProviders.Instant();
+
+    [Theory]
+    [InlineData(ResponseMode.Hybrid, 6)]
+    [InlineData(ResponseMode.Accepted, 6)]
+    [InlineData(ResponseMode.Sync, 7)]
+    public async Task A_completed_order_writes_a_fixed_number_of_events(ResponseMode mode, int expected)
+    {
+        await Node.SetStockAsync("SKU-1", 1000);
+        var before = JournalRows();
+        const int orders = 20;
+        var ids = Enumerable.Range(0, orders).Select(_ => TestOrders.NewId()).ToList();
+        await Task.WhenAll(ids.Select(id => Node.PlaceAsync(id, TestOrders.Details(), mode)));
+        var done = await Task.WhenAll(ids.Select(id => Node.WaitForTerminalAsync(id)));
+
+        Assert.All(done, o => Assert.Equal(OrderStatus.Completed, o.Status));
+        Assert.All(done, o => Assert.Equal(expected, o.Version));
+        await Task.Delay(300);
+        var rows = JournalRows() - before;
+        output.WriteLine($"{mode}: {expected} order events per order; {rows / (double)orders:0.0} journal rows per order in all (order + stock + remembered-entity + analytics offset rows)");
+    }
+
+    private long JournalRows()
+    {
+        using var connection = new SqliteConnection($"Data Source={Database.SqlitePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal";
+        return (long)command.ExecuteScalar()!;
+    }
+}
