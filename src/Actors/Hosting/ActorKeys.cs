@@ -10,5 +10,6 @@ public static class ActorKeys
     public sealed class Email;
     public sealed class AnalyticsService;
     public sealed class AnalyticsProjection;
+    public sealed class Webhooks;
     public sealed class ProviderControl;
 }

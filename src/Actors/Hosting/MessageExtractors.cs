@@ -15,7 +15,7 @@ public sealed class InventoryMessageExtractor(int maxShards = 100) : HashCodeMes
 {
     public override string? EntityId(object message) => message switch
     {
-        PerformStep step => step.Step.Sku,
+        PerformStep step => step.Step.Subject,
         IWithSku withSku => withSku.Sku,
         _ => null,
     };

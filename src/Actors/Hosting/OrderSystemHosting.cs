@@ -1,4 +1,5 @@
 using Akka.Cluster;
+using Akka.Event;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
@@ -37,7 +38,7 @@ public static class OrderSystemHosting
                 var cluster = Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             })
-            .AddSupervisedServices(options.Supervision, providers)
+            .AddSupervisedServices(options, providers)
             .AddInventory(options, providers)
             .AddOrders(options.Order)
             .AddAnalytics(options.Analytics, providers);
@@ -74,9 +75,13 @@ public static class OrderSystemHosting
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, SupervisionSettings settings, SimulatedProviders providers) =>
+    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers) =>
         builder.WithActors((system, registry) =>
         {
+            var settings = options.Supervision;
+            if (options.Webhooks.Secret == WebhookSettings.DevelopmentSecret)
+                system.Log.Warning("Orders:Webhooks:Secret is not set; webhooks are signed with the development secret");
+            registry.Register<ActorKeys.Webhooks>(system.ActorOf(ServiceGateway.Props("webhook", new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings), "webhook"));
             registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(providers.Payment), settings), "payment"));
             registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(providers.Warehouse), settings), "warehouse"));
             registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(providers.Email), settings), "email"));
@@ -98,6 +103,7 @@ public static class OrderSystemHosting
                 registry.Get<ActorKeys.Warehouse>(),
                 registry.Get<ActorKeys.Email>(),
                 registry.Get<ActorKeys.AnalyticsService>(),
+                registry.Get<ActorKeys.Webhooks>(),
                 registry.Get<ActorKeys.Orders>()), settings),
             new OrderMessageExtractor(),
             new ShardOptions

@@ -13,6 +13,7 @@ public sealed class OrderSystemOptions
     public OrderSettings Order { get; set; } = new();
     public SupervisionSettings Supervision { get; set; } = new();
     public AnalyticsSettings Analytics { get; set; } = new();
+    public WebhookSettings Webhooks { get; set; } = new();
     /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
     public string SimulationProfile { get; set; } = "seed";
     public int InventorySnapshotEvery { get; set; } = 500;

@@ -148,7 +148,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     {
         var (attempts, lastError, _) = _delivery.GetValueOrDefault(step);
         _delivery[step] = (attempts + 1, lastError, true);
-        var request = new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext);
+        var occurredAt = step.Kind == StepKind.NotifyWebhook ? _state.EnteredAt(Enum.Parse<OrderStatus>(step.Subject!)) : null;
+        var request = new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext, occurredAt, _state.Reason);
         _services.For(step.Kind).Tell(request);
         Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
     }

@@ -71,14 +71,21 @@ public enum StepKind
     RefundPayment,
     CancelShipment,
     SendCancellation,
+    NotifyWebhook,
 }
 
-/// <summary>One asynchronous step of one order; together with the order id it is the downstream dedupe key.</summary>
-public sealed record StepId(StepKind Kind, string? Sku = null)
+/// <summary>
+/// One asynchronous step of one order; together with the order id it is the downstream dedupe key.
+/// <paramref name="Subject"/> is the SKU of a stock step, or the status a webhook notification announces.
+/// </summary>
+public sealed record StepId(StepKind Kind, string? Subject = null)
 {
     public bool IsCompensation => Kind is StepKind.ReleaseStock or StepKind.RefundPayment or StepKind.CancelShipment or StepKind.SendCancellation;
 
-    public override string ToString() => Sku is null ? Name(Kind) : $"{Name(Kind)}:{Sku}";
+    /// <summary>Steps whose refusal must not undo the order: they are parked for an operator instead.</summary>
+    public bool ParksOnRefusal => IsCompensation || Kind == StepKind.NotifyWebhook;
+
+    public override string ToString() => Subject is null ? Name(Kind) : $"{Name(Kind)}:{Subject}";
 
     public static StepId Parse(string text)
     {
@@ -99,6 +106,7 @@ public sealed record StepId(StepKind Kind, string? Sku = null)
         StepKind.RefundPayment => "refund-payment",
         StepKind.CancelShipment => "cancel-shipment",
         StepKind.SendCancellation => "send-cancellation",
+        StepKind.NotifyWebhook => "notify-webhook",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }
@@ -111,3 +119,6 @@ public enum StepStatus
 }
 
 public sealed record StepRecord(StepStatus Status, string? Detail, int Attempts = 0);
+
+/// <summary>When the order entered a status; each one is announced to the order's callback URL, in order.</summary>
+public sealed record StatusChange(OrderStatus Status, DateTimeOffset At);

@@ -9,6 +9,7 @@ public sealed record OrderServices(
     IActorRef Warehouse,
     IActorRef Email,
     IActorRef Analytics,
+    IActorRef Webhooks,
     IActorRef? StepReplies = null)
 {
     public IActorRef For(StepKind kind) => kind switch
@@ -18,6 +19,7 @@ public sealed record OrderServices(
         StepKind.SendConfirmation or StepKind.SendCancellation => Email,
         StepKind.RefundPayment => Payment,
         StepKind.RecordAnalytics => Analytics,
+        StepKind.NotifyWebhook => Webhooks,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

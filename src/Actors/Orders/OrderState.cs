@@ -22,6 +22,7 @@ public sealed record OrderState : IOrderSystemMessage
     public string? Reason { get; init; }
     public bool ShipmentMayExist { get; init; }
     public ImmutableDictionary<StepId, StepRecord> Steps { get; init; } = ImmutableDictionary<StepId, StepRecord>.Empty;
+    public ImmutableList<StatusChange> History { get; init; } = ImmutableList<StatusChange>.Empty;
     public long Version { get; init; }
     public DateTimeOffset PlacedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -89,8 +90,8 @@ public sealed record OrderState : IOrderSystemMessage
     public OrderDecision RecordStepFailure(StepId step, string reason, DateTimeOffset now)
     {
         if (!DueSteps().Contains(step)) return OrderDecision.Nothing;
-        if (step.IsCompensation)
-            // An undo that the downstream refuses needs a person: park it where operators look.
+        if (step.ParksOnRefusal)
+            // An undo or a callback that the downstream refuses needs a person: park it where operators look.
             return OrderDecision.Accept(new StepParked(OrderId, step, 0, $"refused: {reason}", now));
         return OrderDecision.Accept(
             new StepFailed(OrderId, step, reason, now),
@@ -132,6 +133,7 @@ public sealed record OrderState : IOrderSystemMessage
             OrderCancelled e => this with { Status = OrderStatus.Cancelled, Reason = e.Reason },
             _ => throw new ArgumentOutOfRangeException(nameof(@event), @event.GetType().Name, "unknown order event"),
         };
+        if (next.Status != Status) next = next with { History = History.Add(new StatusChange(next.Status!.Value, @event.At)) };
         return next with { Version = Version + 1, UpdatedAt = @event.At };
     }
 
@@ -155,8 +157,19 @@ public sealed record OrderState : IOrderSystemMessage
             OrderStatus.Rejected => [new StepId(StepKind.RefundPayment)],
             _ => [],
         };
-        return due.Where(s => !Steps.ContainsKey(s)).ToList();
+        return due.Concat(NextNotification()).Where(s => !Steps.ContainsKey(s)).ToList();
     }
+
+    /// <summary>Status changes are announced one at a time, oldest first, so a receiver sees them in order.</summary>
+    private IEnumerable<StepId> NextNotification()
+    {
+        if (Details?.CallbackUrl is null) return [];
+        return History.Select(h => new StepId(StepKind.NotifyWebhook, h.Status.ToString()))
+            .SkipWhile(HasSucceeded).Take(1);
+    }
+
+    /// <summary>When the order entered <paramref name="status"/>, if it did.</summary>
+    public DateTimeOffset? EnteredAt(OrderStatus status) => History.LastOrDefault(h => h.Status == status)?.At;
 
     /// <summary>Terminal with nothing left to do: the actor may leave memory.</summary>
     public bool IsSettled => IsTerminal && DueSteps().Count == 0;
@@ -184,7 +197,7 @@ public sealed record OrderState : IOrderSystemMessage
         {
             // A refused reservation took nothing; an unanswered one may still land, so release it (which also voids it).
             if (!(Steps.TryGetValue(reserve, out var r) && r.Status == StepStatus.Failed))
-                yield return new StepId(StepKind.ReleaseStock, reserve.Sku);
+                yield return new StepId(StepKind.ReleaseStock, reserve.Subject);
         }
         if (AuthorizationId is not null) yield return new StepId(StepKind.RefundPayment);
         if (ShipmentMayExist) yield return new StepId(StepKind.CancelShipment);

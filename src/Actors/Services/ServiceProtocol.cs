@@ -32,7 +32,9 @@ public sealed record PerformStep(
     OrderDetails Order,
     string? AuthorizationId,
     IActorRef ReplyTo,
-    MessageContext Context) : IServiceRequest
+    MessageContext Context,
+    DateTimeOffset? OccurredAt = null,
+    string? Reason = null) : IServiceRequest
 {
     public string IdempotencyKey => $"{OrderId}/{Step}";
     public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;

@@ -27,7 +27,7 @@ public sealed class JournalFailureSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef NewOrderActor(string id) =>
-        Sys.ActorOf(OrderActor.Props(id, new OrderServices(_payment, _steps, _steps, _steps, _steps), OrderNode.FastOrderSettings, sharded: false));
+        Sys.ActorOf(OrderActor.Props(id, new OrderServices(_payment, _steps, _steps, _steps, _steps, _steps), OrderNode.FastOrderSettings, sharded: false));
 
     [Fact]
     public async Task A_failed_write_is_reported_to_the_caller_and_nothing_is_recorded()

@@ -282,6 +282,43 @@ public sealed class OrderStateSpecs
     }
 
     [Fact]
+    public void Each_status_change_is_announced_to_the_callback_url_one_at_a_time_in_order()
+    {
+        var withCallback = TestOrders.Details() with { CallbackUrl = "http://127.0.0.1:9999/hooks" };
+        var state = Placed(details: withCallback);
+        var pending = new StepId(StepKind.NotifyWebhook, "PaymentPending");
+        Assert.Equal([pending], state.DueSteps());
+
+        state = Run(state, state.RecordPayment(new PaymentDecision.Authorized("auth-1"), T0.AddSeconds(1)));
+        Assert.Equal([Reserve, pending], state.DueSteps());
+        Assert.Equal(T0.AddSeconds(1), state.EnteredAt(OrderStatus.Confirmed));
+
+        state = Run(state, state.RecordStepSuccess(pending, "delivered", T0));
+        Assert.Equal([Reserve, new StepId(StepKind.NotifyWebhook, "Confirmed")], state.DueSteps());
+    }
+
+    [Fact]
+    public void A_refused_webhook_is_parked_and_never_undoes_the_order()
+    {
+        var state = Placed(details: TestOrders.Details() with { CallbackUrl = "http://127.0.0.1:9999/hooks" });
+        var decision = state.RecordStepFailure(new StepId(StepKind.NotifyWebhook, "PaymentPending"), "callback answered 410", T0);
+        Assert.IsType<StepParked>(Assert.Single(decision.Events));
+        Assert.Equal(OrderStatus.PaymentPending, Run(state, decision).Status);
+    }
+
+    [Fact]
+    public void A_terminal_order_with_an_unsent_notification_is_not_settled()
+    {
+        var state = Placed(details: TestOrders.Details() with { CallbackUrl = "http://127.0.0.1:9999/hooks" });
+        state = Run(state, state.RecordStepSuccess(new StepId(StepKind.NotifyWebhook, "PaymentPending"), "ok", T0));
+        state = Run(state, state.RecordPayment(new PaymentDecision.Declined("no"), T0));
+        Assert.True(state.IsTerminal);
+        Assert.False(state.IsSettled);
+        state = Run(state, state.RecordStepSuccess(new StepId(StepKind.NotifyWebhook, "PaymentDeclined"), "ok", T0));
+        Assert.True(state.IsSettled);
+    }
+
+    [Fact]
     public void Recovery_from_events_rebuilds_the_same_state()
     {
         var state = Fulfilling();

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Orders.Actors.Orders;
+using Orders.Actors.Providers;
+
+namespace Orders.Actors.Services;
+
+/// <summary>Where callbacks may go and how they are signed; bound from "Orders:Webhooks".</summary>
+public sealed record WebhookSettings
+{
+    public const string DevelopmentSecret = "dev-only-webhook-secret-change-me";
+
+    /// <summary>HMAC-SHA256 key shared with receivers.</summary>
+    public string Secret { get; init; } = DevelopmentSecret;
+    /// <summary>Hosts a callback URL may name; anything else is refused (no SSRF). Loopback only by default.</summary>
+    public string[] AllowedHosts { get; init; } = ["127.0.0.1", "localhost", "::1"];
+
+    public bool IsAllowed(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && string.IsNullOrEmpty(url.UserInfo)
+        && AllowedHosts.Any(h => string.Equals(h.Trim('[', ']'), url.IdnHost.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Announces an order's status change to its callback URL (the seed's "callee calls the caller back"). Signed
+/// like Standard Webhooks: <c>webhook-signature: v1,base64(HMAC-SHA256(secret, id.timestamp.body))</c>.
+/// </summary>
+public sealed class WebhookHandler(HttpClient http, WebhookSettings settings) : StepHandler
+{
+    public const string IdHeader = "webhook-id";
+    public const string TimestampHeader = "webhook-timestamp";
+    public const string SignatureHeader = "webhook-signature";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public override string Service => "webhook";
+
+    public sealed record Delivery(string DeliveryId, string OrderId, string Status, DateTimeOffset? OccurredAt, string? Reason, long TotalMinor, string Currency, string CorrelationId);
+
+    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false, // a redirect could lead off the allowlist
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+    });
+
+    public static string Sign(string secret, string deliveryId, long timestamp, string body)
+    {
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{deliveryId}.{timestamp}.{body}"));
+        return "v1," + Convert.ToBase64String(mac);
+    }
+
+    protected override async Task<string?> PerformAsync(PerformStep step, CancellationToken ct)
+    {
+        if (step.Step.Kind != StepKind.NotifyWebhook) throw new ArgumentException($"webhook cannot perform {step.Step}");
+        if (!Uri.TryCreate(step.Order.CallbackUrl, UriKind.Absolute, out var url) || !settings.IsAllowed(url))
+            throw new ProviderRefusedException($"callback URL '{step.Order.CallbackUrl}' is not on the allowlist");
+
+        var delivery = new Delivery(step.IdempotencyKey, step.OrderId, step.Step.Subject!, step.OccurredAt,
+            step.Step.Subject is nameof(OrderStatus.Completed) ? null : step.Reason, step.Order.TotalMinor, step.Order.Currency, step.Context.CorrelationId);
+        var body = JsonSerializer.Serialize(delivery, Json);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(IdHeader, delivery.DeliveryId);
+        request.Headers.Add(TimestampHeader, timestamp.ToString());
+        request.Headers.Add(SignatureHeader, Sign(settings.Secret, delivery.DeliveryId, timestamp, body));
+        request.Headers.Add("traceparent", step.Context.TraceParent);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("orders-webhooks", "1"));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ProviderUnavailableException($"callback {url.GetLeftPart(UriPartial.Path)} unreachable: {e.Message}");
+        }
+        using (response)
+        {
+            var code = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode) return $"delivered ({code})";
+            // Client errors other than "try later" will not change by retrying: park for an operator.
+            if (code is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
+                throw new ProviderRefusedException($"callback answered {code}");
+            throw new ProviderUnavailableException($"callback answered {code}");
+        }
+    }
+}
