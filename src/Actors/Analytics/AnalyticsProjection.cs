@@ -3,8 +3,8 @@ using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using Orders.Actors.Providers;
+using Orders.Actors.Streams;
 using static Orders.Actors.Analytics.AnalyticsEvents;
 using static Orders.Actors.Orders.OrderEvents;
 
@@ -24,12 +24,7 @@ public sealed record AnalyticsSettings
 
 public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
 {
-    public const string Tag = "order";
-
-    private sealed record Batch(IReadOnlyList<EventEnvelope> Events);
-    private sealed record BatchDone;
     private sealed record Recorded(AnalyticsState Delta, IActorRef ReplyTo, Exception? Error);
-    private sealed record StreamEnded(long Generation, Exception? Error);
     private sealed record StartStream;
 
     private readonly string _readJournalId;
@@ -56,9 +51,9 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => Self.Tell(new StartStream()));
 
         Command<StartStream>(_ => Start());
-        Command<Batch>(Process);
+        Command<OrderEventStream.Batch>(Process);
         Command<Recorded>(Store);
-        Command<StreamEnded>(OnStreamEnded);
+        Command<OrderEventStream.Ended>(OnStreamEnded);
         Command<GetAnalytics>(_ => Sender.Tell(_state));
         Command<ReplayAnalyticsFrom>(r =>
         {
@@ -86,21 +81,11 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
     private void Start()
     {
         _stream?.Shutdown();
-        var generation = ++_generation;
-        var self = Self;
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalId);
-        var (killSwitch, done) = journal.EventsByTag(Tag, Offset.Sequence(_state.Offset))
-            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
-            .GroupedWithin(_settings.BatchSize, _settings.BatchWindow)
-            // One batch at a time: a batch's counts and offset are stored before the next is read.
-            .SelectAsync(1, events => self.Ask<BatchDone>(new Batch(events.ToList()), TimeSpan.FromSeconds(30)))
-            .ToMaterialized(Sink.Ignore<BatchDone>(), Keep.Both)
-            .Run(Context.System.Materializer());
-        _stream = killSwitch;
-        done.ContinueWith(t => new StreamEnded(generation, t.Exception?.GetBaseException())).PipeTo(self);
+        _stream = OrderEventStream.Start(Context.System, Self,
+            new OrderEventStream.Settings(_readJournalId, _settings.BatchSize, _settings.BatchWindow), _state.Offset, ++_generation);
     }
 
-    private void Process(Batch batch)
+    private void Process(OrderEventStream.Batch batch)
     {
         var delta = AnalyticsState.Start(0);
         var records = new List<AnalyticsRecord>();
@@ -134,13 +119,13 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         }
         if (recorded.Delta.Offset <= _state.Offset)
         {
-            recorded.ReplyTo.Tell(new BatchDone());
+            recorded.ReplyTo.Tell(OrderEventStream.BatchDone.Instance);
             return;
         }
         Persist(new AnalyticsBatchApplied(recorded.Delta), e =>
         {
             _state = _state.Merge(e.Delta);
-            recorded.ReplyTo.Tell(new BatchDone());
+            recorded.ReplyTo.Tell(OrderEventStream.BatchDone.Instance);
             if (++_batchesSinceSnapshot >= _settings.SnapshotEveryBatches)
             {
                 _batchesSinceSnapshot = 0;
@@ -149,7 +134,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void OnStreamEnded(StreamEnded ended)
+    private void OnStreamEnded(OrderEventStream.Ended ended)
     {
         if (ended.Generation != _generation) return; // a stream we replaced on purpose
         _log.Warning("analytics stream stopped ({0}); resuming from offset {1} in 1 s", ended.Error?.Message ?? "completed", _state.Offset);

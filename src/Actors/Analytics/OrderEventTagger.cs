@@ -6,7 +6,7 @@ namespace Orders.Actors.Analytics;
 /// <summary>Tags every order event so consumers can read the order stream with events-by-tag.</summary>
 public sealed class OrderEventTagger : IWriteEventAdapter
 {
-    private static readonly IImmutableSet<string> Tags = ImmutableHashSet.Create(AnalyticsProjection.Tag);
+    private static readonly IImmutableSet<string> Tags = ImmutableHashSet.Create(Streams.OrderEventStream.Tag);
 
     public string Manifest(object evt) => string.Empty;
 

@@ -11,5 +11,6 @@ public static class ActorKeys
     public sealed class AnalyticsService;
     public sealed class AnalyticsProjection;
     public sealed class Webhooks;
+    public sealed class OrderIndex;
     public sealed class ProviderControl;
 }

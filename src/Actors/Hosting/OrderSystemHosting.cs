@@ -8,10 +8,12 @@ using Akka.Remote.Hosting;
 using Orders.Actors.Analytics;
 using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
+using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Serialization;
 using Orders.Actors.Services;
+using Orders.Actors.Streams;
 
 namespace Orders.Actors.Hosting;
 
@@ -41,7 +43,8 @@ public static class OrderSystemHosting
             .AddSupervisedServices(options, providers)
             .AddInventory(options, providers)
             .AddOrders(options.Order)
-            .AddAnalytics(options.Analytics, providers);
+            .AddAnalytics(options.Analytics, providers)
+            .AddOrderIndex(options);
     }
 
     private static AkkaConfigurationBuilder AddOrderSystemConfiguration(this AkkaConfigurationBuilder builder, OrderSystemOptions options)
@@ -116,6 +119,12 @@ public static class OrderSystemHosting
     public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, AnalyticsSettings settings, SimulatedProviders providers) =>
         builder.WithSingleton<ActorKeys.AnalyticsProjection>("analytics-projection",
             (_, _, _) => AnalyticsProjection.Props(SqlReadJournal.Identifier, providers.Analytics, settings),
+            new ClusterSingletonOptions());
+
+    public static AkkaConfigurationBuilder AddOrderIndex(this AkkaConfigurationBuilder builder, OrderSystemOptions options) =>
+        builder.WithSingleton<ActorKeys.OrderIndex>(OrderIndexProjection.Name,
+            (_, _, _) => OrderIndexProjection.Props(new OrderIndexStore(options.Persistence),
+                new OrderEventStream.Settings(SqlReadJournal.Identifier, options.Analytics.BatchSize, options.Analytics.BatchWindow)),
             new ClusterSingletonOptions());
 
     /// <summary>The simulated outside world for a profile name ("seed" or "instant").</summary>

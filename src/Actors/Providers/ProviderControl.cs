@@ -8,6 +8,9 @@ public static class ProviderControlProtocol
     /// <summary>Changes how a simulated provider behaves from now on (latency, errors, outages, slow mode).</summary>
     public sealed record ConfigureSimulation(ProviderKind Provider, SimulationSettings Settings) : IOrderSystemMessage;
 
+    /// <summary>Makes the next <paramref name="Count"/> calls to the provider fail: deterministic faults for simulations.</summary>
+    public sealed record FailNextCalls(ProviderKind Provider, int Count) : IOrderSystemMessage;
+
     public sealed record GetSimulations : IOrderSystemMessage
     {
         public static readonly GetSimulations Instance = new();
@@ -34,6 +37,16 @@ public sealed class ProviderControl : ReceiveActor
             {
                 Sender.Tell(new ProviderControlProtocol.SimulationRejected(c.Provider, e.Message));
             }
+        });
+        Receive<ProviderControlProtocol.FailNextCalls>(f =>
+        {
+            if (f.Count < 0)
+            {
+                Sender.Tell(new ProviderControlProtocol.SimulationRejected(f.Provider, "the number of calls to fail must not be negative"));
+                return;
+            }
+            providers.Simulations[f.Provider].FailNextCalls(f.Count);
+            Sender.Tell(Snapshot(providers));
         });
         Receive<ProviderControlProtocol.GetSimulations>(_ => Sender.Tell(Snapshot(providers)));
     }

@@ -57,6 +57,7 @@ public sealed class ProviderSimulation(ProviderKind kind, SimulationSettings set
 {
     private SimulationSettings _settings = settings;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private int _failuresToInject;
 
     public ProviderKind Kind { get; } = kind;
     public SimulationSettings Settings => Volatile.Read(ref _settings);
@@ -66,6 +67,13 @@ public sealed class ProviderSimulation(ProviderKind kind, SimulationSettings set
         var problems = settings.Validate();
         if (problems.Count > 0) throw new ArgumentException($"invalid {Kind} simulation: {string.Join("; ", problems)}");
         Volatile.Write(ref _settings, settings);
+    }
+
+    /// <summary>Deterministic fault injection: the next <paramref name="count"/> calls fail, whatever the settings say.</summary>
+    public void FailNextCalls(int count)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must not be negative");
+        Volatile.Write(ref _failuresToInject, count);
     }
 
     public TimeSpan NextLatency()
@@ -87,6 +95,8 @@ public sealed class ProviderSimulation(ProviderKind kind, SimulationSettings set
         var s = Settings;
         if (s.InOutage(_clock.GetUtcNow()))
             throw new ProviderUnavailableException($"{Kind} provider is down (simulated outage)");
+        if (Volatile.Read(ref _failuresToInject) > 0 && Interlocked.Decrement(ref _failuresToInject) >= 0)
+            throw new ProviderUnavailableException($"{Kind} provider failed (injected failure)");
         if (s.ErrorRate > 0 && Random.Shared.NextDouble() < s.ErrorRate)
             throw new ProviderUnavailableException($"{Kind} provider failed (simulated error rate {s.ErrorRate:P0})");
     }

@@ -71,6 +71,7 @@ public static class Manifests
         // fault injection
         [typeof(ProviderControlProtocol.ConfigureSimulation)] = "simulation.configure.v1",
         [typeof(ProviderControlProtocol.GetSimulations)] = "simulation.get.v1",
+        [typeof(ProviderControlProtocol.FailNextCalls)] = "simulation.fail-next.v1",
         [typeof(ProviderControlProtocol.Simulations)] = "simulation.settings.v1",
         [typeof(ProviderControlProtocol.SimulationRejected)] = "simulation.rejected.v1",
     };

@@ -84,6 +84,7 @@ public sealed class SerializationSpecs() : Akka.TestKit.Xunit2.TestKit("""
         yield return new AnalyticsEvents.AnalyticsReset(0);
         yield return new ProviderControlProtocol.ConfigureSimulation(ProviderKind.Email, SimulationSettings.SeedDefault(ProviderKind.Email).WithOutage(T, TimeSpan.FromSeconds(30)));
         yield return ProviderControlProtocol.GetSimulations.Instance;
+        yield return new ProviderControlProtocol.FailNextCalls(ProviderKind.Payment, 2);
         yield return new ProviderControlProtocol.Simulations(new Dictionary<ProviderKind, SimulationSettings> { [ProviderKind.Payment] = new(400, 10, 0.1, null, 10_000) });
         yield return new ProviderControlProtocol.SimulationRejected(ProviderKind.Payment, "bad");
     }

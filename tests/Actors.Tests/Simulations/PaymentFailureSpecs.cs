@@ -56,11 +56,12 @@ public sealed class PaymentFailureSpecs : SimulationBase
     [Fact]
     public async Task A_transient_error_is_retried_and_the_order_confirms()
     {
-        Providers.Configure(ProviderKind.Payment, SimulationSettings.Instant with { Outages = [new OutageWindow(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMilliseconds(150))] });
+        Providers.Payment.Simulation.FailNextCalls(2);
         var view = await Node.PlaceAsync(TestOrders.NewId(), TestOrders.Details(), ResponseMode.Hybrid);
 
         Assert.Equal(OrderStatus.Confirmed, view.Status);
-        Assert.True(Providers.Payment.AuthorizeCalls >= 2, $"{Providers.Payment.AuthorizeCalls} calls");
+        Assert.Equal(3, Providers.Payment.AuthorizeCalls);
+        Assert.Equal(1, Providers.Payment.TotalCharges);
     }
 
     [Fact]

@@ -1,0 +1,146 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Orders.Actors.Hosting;
+using Orders.Actors.Orders;
+using static Orders.Actors.Orders.OrderEvents;
+
+namespace Orders.Actors.OrderIndex;
+
+public sealed record OrderSummary(string OrderId, OrderStatus Status, ResponseMode Mode, long TotalMinor, string Currency, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt);
+
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Orders, string? NextAfter);
+
+/// <summary>
+/// A table of orders by status, kept by <see cref="OrderIndexProjection"/> from the event stream: the read side
+/// that lists orders without waking one actor per order. Eventually consistent, like every read model.
+/// </summary>
+public sealed class OrderIndexStore(PersistenceOptions persistence)
+{
+    private readonly DbProviderFactory _factory = persistence.Provider == PersistenceProvider.Sqlite ? SqliteFactory.Instance : NpgsqlFactory.Instance;
+    private readonly string _connectionString = persistence.ResolvedConnectionString;
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = _factory.CreateConnection()!;
+        connection.ConnectionString = _connectionString;
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        return connection;
+    }
+
+    public async Task EnsureSchemaAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS order_index (
+                order_id TEXT PRIMARY KEY,
+                status TEXT NOT NULL,
+                mode TEXT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                reservations_left INTEGER NOT NULL,
+                placed_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_order_index_status ON order_index (status, order_id);
+            CREATE TABLE IF NOT EXISTS projection_offset (name TEXT PRIMARY KEY, offset_value BIGINT NOT NULL);
+            """;
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<long> ReadOffsetAsync(string projection, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT offset_value FROM projection_offset WHERE name = @name", ("name", projection));
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+    }
+
+    /// <summary>Applies a batch of events and moves the offset in one transaction: the index is never ahead of or behind its offset.</summary>
+    public async Task ApplyAsync(string projection, IReadOnlyList<IOrderEvent> events, long offset, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        foreach (var e in events)
+        {
+            await using var command = Statement(connection, transaction, e);
+            if (command is not null) await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await using (var save = Command(connection, transaction,
+            "INSERT INTO projection_offset (name, offset_value) VALUES (@name, @offset) ON CONFLICT (name) DO UPDATE SET offset_value = excluded.offset_value",
+            ("name", projection), ("offset", offset)))
+            await save.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task ResetAsync(string projection, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var clear = Command(connection, transaction, "DELETE FROM order_index")) await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await using (var zero = Command(connection, transaction, "DELETE FROM projection_offset WHERE name = @name", ("name", projection))) await zero.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Orders by id, optionally of one status, after <paramref name="afterOrderId"/> (keyset paging: stable under inserts).</summary>
+    public async Task<OrderPage> ListAsync(OrderStatus? status, string? afterOrderId, int pageSize, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        var where = status is null ? "order_id > @after" : "status = @status AND order_id > @after";
+        await using var command = Command(connection, null,
+            $"SELECT order_id, status, mode, total_minor, currency, placed_at, updated_at FROM order_index WHERE {where} ORDER BY order_id LIMIT @limit",
+            ("after", afterOrderId ?? ""), ("status", status?.ToString() ?? ""), ("limit", pageSize + 1));
+        var rows = new List<OrderSummary>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            rows.Add(new OrderSummary(reader.GetString(0), Enum.Parse<OrderStatus>(reader.GetString(1)), Enum.Parse<ResponseMode>(reader.GetString(2)),
+                reader.GetInt64(3), reader.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+        return rows.Count > pageSize ? new OrderPage(rows.Take(pageSize).ToList(), rows[pageSize - 1].OrderId) : new OrderPage(rows, null);
+    }
+
+    private static DbCommand? Statement(DbConnection connection, DbTransaction transaction, IOrderEvent e)
+    {
+        var at = e.At.ToUnixTimeMilliseconds();
+        return e switch
+        {
+            OrderPlaced p => Command(connection, transaction, """
+                INSERT INTO order_index (order_id, status, mode, total_minor, currency, reservations_left, placed_at, updated_at)
+                VALUES (@id, @status, @mode, @total, @currency, @left, @at, @at) ON CONFLICT (order_id) DO NOTHING
+                """,
+                ("id", p.OrderId), ("status", nameof(OrderStatus.PaymentPending)), ("mode", p.Mode.ToString()), ("total", p.Details.TotalMinor),
+                ("currency", p.Details.Currency), ("left", p.Details.QuantitiesBySku().Count), ("at", at)),
+            PaymentAuthorized => SetStatus(connection, transaction, e.OrderId, OrderStatus.Confirmed, at),
+            PaymentDeclined => SetStatus(connection, transaction, e.OrderId, OrderStatus.PaymentDeclined, at),
+            PaymentRejected => SetStatus(connection, transaction, e.OrderId, OrderStatus.Rejected, at),
+            CompensationStarted => SetStatus(connection, transaction, e.OrderId, OrderStatus.Compensating, at),
+            OrderCompleted => SetStatus(connection, transaction, e.OrderId, OrderStatus.Completed, at),
+            OrderCancelled => SetStatus(connection, transaction, e.OrderId, OrderStatus.Cancelled, at),
+            // The order is fulfilling once its last SKU is reserved, as in OrderState.
+            StepSucceeded { Step.Kind: StepKind.ReserveStock } => Command(connection, transaction, """
+                UPDATE order_index SET reservations_left = reservations_left - 1,
+                    status = CASE WHEN reservations_left = 1 AND status = 'Confirmed' THEN 'Fulfilling' ELSE status END,
+                    updated_at = @at
+                WHERE order_id = @id
+                """, ("id", e.OrderId), ("at", at)),
+            _ => null,
+        };
+    }
+
+    private static DbCommand SetStatus(DbConnection connection, DbTransaction transaction, string orderId, OrderStatus status, long at) =>
+        Command(connection, transaction, "UPDATE order_index SET status = @status, updated_at = @at WHERE order_id = @id",
+            ("id", orderId), ("status", status.ToString()), ("at", at));
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}
