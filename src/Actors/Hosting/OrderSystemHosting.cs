@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Cluster.Hosting;
@@ -42,6 +43,12 @@ public static class OrderSystemHosting
             })
             .AddSupervisedServices(options, providers)
             .AddInventory(options, providers)
+            .AddStartup((_, registry) =>
+            {
+                var inventory = registry.Get<ActorKeys.Inventory>();
+                foreach (var (sku, units) in options.InitialStock)
+                    inventory.Tell(new InventoryCommands.SeedStock(sku, units, MessageContext.New()), ActorRefs.NoSender);
+            })
             .AddOrders(options.Order)
             .AddAnalytics(options.Analytics, providers)
             .AddOrderIndex(options);

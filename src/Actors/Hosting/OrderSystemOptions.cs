@@ -17,6 +17,8 @@ public sealed class OrderSystemOptions
     /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
     public string SimulationProfile { get; set; } = "seed";
     public int InventorySnapshotEvery { get; set; } = 500;
+    /// <summary>Stock given to SKUs that never had any, at start-up (a demo catalogue; real stock comes from SetStock).</summary>
+    public Dictionary<string, long> InitialStock { get; set; } = new();
     public string HoconDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "hocon");
 }
 

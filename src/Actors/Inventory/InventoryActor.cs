@@ -33,6 +33,7 @@ public sealed class InventoryActor : ReceivePersistentActor
 
         Command<PerformStep>(Perform);
         Command<SetStock>(s => Record(new StockLevelSet(s.Sku, s.Available), Sender, _ => new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
+        Command<SeedStock>(s => Record(_state.Stocked ? null : new StockLevelSet(s.Sku, s.Available), Sender, _ => new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
         Command<GetStock>(_ => Sender.Tell(new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });

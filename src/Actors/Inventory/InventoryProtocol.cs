@@ -12,6 +12,9 @@ public static class InventoryCommands
     /// <summary>Sets the units on hand that are free to reserve (a stock count or a restock).</summary>
     public sealed record SetStock(string Sku, long Available, MessageContext Context) : IWithSku, ITraced, IOrderSystemMessage;
 
+    /// <summary>Sets the stock only if the SKU never had any set: safe to send at every start-up.</summary>
+    public sealed record SeedStock(string Sku, long Available, MessageContext Context) : IWithSku, ITraced, IOrderSystemMessage;
+
     public sealed record GetStock(string Sku, MessageContext Context) : IWithSku, ITraced, IOrderSystemMessage;
 
     public sealed record StockLevel(string Sku, long Available, long Reserved, int Orders) : IWithSku, IOrderSystemMessage;

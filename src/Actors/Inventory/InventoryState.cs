@@ -17,7 +17,7 @@ public sealed record Reservation(int Quantity, ReservationStatus Status);
 /// Stock of one SKU and every order's reservation against it. Reservations are kept by order id, so a
 /// redelivered reserve or release gets the first answer again and moves no stock.
 /// </summary>
-public sealed record InventoryState(string Sku, long Available, ImmutableDictionary<string, Reservation> Reservations) : IOrderSystemMessage
+public sealed record InventoryState(string Sku, long Available, ImmutableDictionary<string, Reservation> Reservations, bool Stocked = false) : IOrderSystemMessage
 {
     public static InventoryState Empty(string sku) => new(sku, 0, ImmutableDictionary<string, Reservation>.Empty);
 
@@ -47,7 +47,7 @@ public sealed record InventoryState(string Sku, long Available, ImmutableDiction
 
     public InventoryState Apply(IInventoryEvent @event) => @event switch
     {
-        StockLevelSet e => this with { Available = e.Available },
+        StockLevelSet e => this with { Available = e.Available, Stocked = true },
         StockReserved e => this with { Available = Available - e.Quantity, Reservations = Reservations.SetItem(e.OrderId, new(e.Quantity, ReservationStatus.Reserved)) },
         ReservationRefused e => this with { Reservations = Reservations.SetItem(e.OrderId, new(e.Quantity, ReservationStatus.Refused)) },
         StockReleased e => this with { Available = Available + e.Quantity, Reservations = Reservations.SetItem(e.OrderId, new(e.Quantity, ReservationStatus.Released)) },

@@ -28,6 +28,14 @@ public sealed class OrderIndexStore(PersistenceOptions persistence)
         return connection;
     }
 
+    /// <summary>Does the database answer? Used by readiness checks.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT 1");
+        await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+    }
+
     public async Task EnsureSchemaAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

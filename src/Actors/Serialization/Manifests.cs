@@ -55,6 +55,7 @@ public static class Manifests
         // inventory
         [typeof(SetStock)] = "inventory.set-stock.v1",
         [typeof(GetStock)] = "inventory.get-stock.v1",
+        [typeof(SeedStock)] = "inventory.seed-stock.v1",
         [typeof(StockLevel)] = "inventory.stock-level.v1",
         [typeof(StockLevelSet)] = "inventory.stock-level-set.v1",
         [typeof(StockReserved)] = "inventory.reserved.v1",

@@ -1,0 +1,19 @@
+namespace Orders.Gateway.Application;
+
+/// <summary>The gateway's own settings; bound from "Gateway".</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Loopback by default: exposing the node is an explicit decision.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+    /// <summary>gRPC over HTTP/2 without TLS (h2c). 0 picks a free port.</summary>
+    public int GrpcPort { get; set; } = 5081;
+    /// <summary>REST, Server-Sent Events and health over HTTP/1.1. 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 5080;
+    /// <summary>Calls in flight beyond this are refused at once (RESOURCE_EXHAUSTED / 503) instead of queueing.</summary>
+    public int MaxInFlight { get; set; } = 20_000;
+    /// <summary>How long a call may wait for its answer when the client set no deadline.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxRequestBytes { get; set; } = 64 * 1024;
+    /// <summary>Seconds a REST client is told to wait before polling an accepted order.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+}

@@ -1,0 +1,24 @@
+using Orders.Actors.Orders;
+
+namespace Orders.Gateway.Application;
+
+public enum ApiError
+{
+    InvalidArgument,
+    NotFound,
+    AlreadyExists,
+    FailedPrecondition,
+    ResourceExhausted,
+    DeadlineExceeded,
+    Unavailable,
+}
+
+/// <summary>A failed call, described once and mapped by each face (gRPC status, HTTP problem+json).</summary>
+public sealed class OrderApiException(ApiError error, string message, IReadOnlyList<FieldViolation>? violations = null) : Exception(message)
+{
+    public ApiError Error { get; } = error;
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations ?? [];
+
+    public static OrderApiException Invalid(IReadOnlyList<FieldViolation> violations) =>
+        new(ApiError.InvalidArgument, $"the request has {violations.Count} invalid field(s): {string.Join("; ", violations.Select(v => $"{v.Field} {v.Message}"))}", violations);
+}

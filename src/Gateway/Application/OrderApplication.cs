@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using Orders.Actors.Hosting;
+using Orders.Actors.Messaging;
+using Orders.Actors.OrderIndex;
+using Orders.Actors.Orders;
+using static Orders.Actors.Orders.OrderCommands;
+using static Orders.Actors.Orders.OrderReplies;
+
+namespace Orders.Gateway.Application;
+
+/// <summary>
+/// The one application layer behind both faces (gRPC and REST): validation, deadlines, load shedding and the
+/// mapping of the order's answers to call outcomes. Business outcomes (declined, cancelled) are order states.
+/// </summary>
+public sealed class OrderApplication(
+    ActorSystem system,
+    IRequiredActor<ActorKeys.Orders> orders,
+    OrderIndexStore index,
+    OrderSystemOptions systemOptions,
+    GatewayOptions options,
+    InFlightLimiter limiter)
+{
+    public async Task<OrderView> PlaceAsync(PlaceOrderInput input, DateTime? deadline, CancellationToken ct)
+    {
+        var (details, violations) = RequestValidation.Validate(input, systemOptions.Webhooks);
+        if (violations.Count > 0) throw OrderApiException.Invalid(violations);
+        var orderId = string.IsNullOrEmpty(input.OrderId) ? $"ord-{Guid.NewGuid():N}" : input.OrderId;
+        return Expect<OrderView>(await AskAsync(new PlaceOrder(orderId, details!, input.Mode, MessageContext.New()), deadline, ct));
+    }
+
+    public async Task<OrderView> GetAsync(string? orderId, DateTime? deadline, CancellationToken ct)
+    {
+        ThrowIfInvalid(RequestValidation.ValidateOrderId(orderId));
+        return Expect<OrderView>(await AskAsync(new GetOrder(orderId!, MessageContext.New()), deadline, ct));
+    }
+
+    public async Task<OrderView> CancelAsync(string? orderId, string? reason, DateTime? deadline, CancellationToken ct)
+    {
+        ThrowIfInvalid([.. RequestValidation.ValidateOrderId(orderId), .. RequestValidation.ValidateReason(reason)]);
+        var why = string.IsNullOrWhiteSpace(reason) ? "requested by the customer" : reason;
+        return Expect<OrderView>(await AskAsync(new CancelOrder(orderId!, why, MessageContext.New()), deadline, ct));
+    }
+
+    public async Task<(OrderPage Page, string? NextPageToken)> ListAsync(OrderStatus? status, int pageSize, string? pageToken, CancellationToken ct)
+    {
+        var after = DecodePageToken(pageToken, out var tokenViolations);
+        ThrowIfInvalid([.. RequestValidation.ValidatePageSize(pageSize), .. tokenViolations]);
+        using var slot = limiter.Enter();
+        var page = await index.ListAsync(status, after, pageSize == 0 ? 50 : pageSize, ct);
+        return (page, page.NextAfter is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(page.NextAfter)));
+    }
+
+    /// <summary>The current state, then every status change, until the order is terminal.</summary>
+    public async IAsyncEnumerable<OrderView> WatchAsync(string? orderId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ThrowIfInvalid(RequestValidation.ValidateOrderId(orderId));
+        var channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+        var bridge = system.ActorOf(WatchBridge.Props(orderId!, orders.ActorRef, channel.Writer, MessageContext.New(), TimeSpan.FromSeconds(5)));
+        try
+        {
+            OrderView? last = null;
+            await foreach (var message in channel.Reader.ReadAllAsync(ct))
+            {
+                var view = Expect<OrderView>(message);
+                if (last is not null && view.Version <= last.Version) continue;
+                var changed = last is null || view.Status != last.Status;
+                last = view;
+                if (changed) yield return view;
+                if (view.IsTerminal) yield break;
+            }
+        }
+        finally
+        {
+            bridge.Tell(PoisonPill.Instance);
+        }
+    }
+
+    private async Task<object> AskAsync(IOrderCommand command, DateTime? deadline, CancellationToken ct)
+    {
+        using var slot = limiter.Enter();
+        var timeout = options.DefaultTimeout;
+        var boundByDeadline = false;
+        if (deadline is { } d && d != DateTime.MaxValue)
+        {
+            var left = d.ToUniversalTime() - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new OrderApiException(ApiError.DeadlineExceeded, "the deadline passed before the call started");
+            if (left < timeout) (timeout, boundByDeadline) = (left, true);
+        }
+        try
+        {
+            // The ask never outlives the call: it ends at the client's deadline or when the client goes away.
+            return await orders.ActorRef.Ask<object>(command, timeout, ct);
+        }
+        catch (AskTimeoutException) when (boundByDeadline)
+        {
+            throw new OrderApiException(ApiError.DeadlineExceeded, $"no answer before the deadline ({timeout.TotalMilliseconds:0} ms); the order carries on and can be polled");
+        }
+        catch (AskTimeoutException)
+        {
+            throw new OrderApiException(ApiError.Unavailable, $"no answer within {timeout.TotalSeconds:0} s; the order carries on and can be polled");
+        }
+        catch (TaskCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw new OrderApiException(ApiError.DeadlineExceeded, "the call was cancelled or its deadline passed; the order carries on and can be polled");
+        }
+    }
+
+    private static T Expect<T>(object reply) => reply switch
+    {
+        T t => t,
+        CommandRejected r => throw new OrderApiException(r.Code switch
+        {
+            RejectionCode.NotFound => ApiError.NotFound,
+            RejectionCode.Conflict => ApiError.AlreadyExists,
+            RejectionCode.IllegalTransition => ApiError.FailedPrecondition,
+            RejectionCode.Invalid => ApiError.InvalidArgument,
+            _ => ApiError.Unavailable,
+        }, r.Reason),
+        _ => throw new OrderApiException(ApiError.Unavailable, $"unexpected answer {reply.GetType().Name}"),
+    };
+
+    private static void ThrowIfInvalid(IReadOnlyList<FieldViolation> violations)
+    {
+        if (violations.Count > 0) throw OrderApiException.Invalid(violations);
+    }
+
+    private static string? DecodePageToken(string? token, out IReadOnlyList<FieldViolation> violations)
+    {
+        violations = [];
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            var after = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            if (OrderValidation.IdPattern().IsMatch(after)) return after;
+        }
+        catch (FormatException) { }
+        violations = [new FieldViolation("page_token", "is not a token this service issued")];
+        return null;
+    }
+}

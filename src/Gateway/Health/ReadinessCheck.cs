@@ -1,0 +1,28 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orders.Actors.OrderIndex;
+
+namespace Orders.Gateway.Health;
+
+/// <summary>Ready when this node is an Up member of its cluster and the database answers.</summary>
+public sealed class ReadinessCheck(ActorSystem system, OrderIndexStore database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var member = Cluster.Get(system).SelfMember;
+        if (member.Status != MemberStatus.Up)
+            return HealthCheckResult.Unhealthy($"cluster member is {member.Status}, not Up");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await database.PingAsync(timeout.Token);
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy($"the journal database does not answer: {e.Message}");
+        }
+        return HealthCheckResult.Healthy($"member {member.Address} is Up; the journal database answers");
+    }
+}
