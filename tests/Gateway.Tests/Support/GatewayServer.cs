@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Orders.Actors.Providers;
+using Orders.Contracts.V1;
+
+namespace Orders.Gateway.Tests.Support;
+
+/// <summary>A real gateway on Kestrel, loopback, free ports, its own SQLite file; clients over real HTTP/2 and HTTP/1.1.</summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayServer(WebApplication app, SimulatedProviders providers, string database)
+    {
+        _app = app;
+        Providers = providers;
+        DatabasePath = database;
+        var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
+        GrpcAddress = endpoints.GrpcAddress;
+        HttpAddress = endpoints.HttpAddress;
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
+        Client = new OrderService.OrderServiceClient(Channel);
+        Http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public SimulatedProviders Providers { get; }
+    public string DatabasePath { get; }
+    public Uri GrpcAddress { get; }
+    public Uri HttpAddress { get; }
+    public GrpcChannel Channel { get; }
+    public OrderService.OrderServiceClient Client { get; }
+    public HttpClient Http { get; }
+
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), "orders-gateway-tests", Guid.NewGuid().ToString("N"), "orders.db");
+
+    /// <summary>The order timings scaled down so tests run in seconds.</summary>
+    public static readonly string[] FastSettings =
+    [
+        "--Orders:Order:PaymentTimeout=00:00:02",
+        "--Orders:Order:StepAckTimeout=00:00:03",
+        "--Orders:Order:StepBackoffMin=00:00:00.100",
+        "--Orders:Order:StepBackoffMax=00:00:01",
+        "--Orders:Supervision:MinBackoff=00:00:00.300",
+        "--Orders:Supervision:MaxBackoff=00:00:02",
+        "--Orders:Webhooks:Secret=test-secret",
+    ];
+
+    public static async Task<GatewayServer> StartAsync(SimulatedProviders? providers = null, string? database = null, params string[] settings)
+    {
+        providers ??= SimulatedProviders.Instant();
+        database ??= NewDatabasePath();
+        string[] args =
+        [
+            "--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", $"--Orders:Persistence:SqlitePath={database}", "--Logging:LogLevel:Default=Warning",
+            "--Orders:InitialStock:SKU-1=100000", .. FastSettings, .. settings,
+        ];
+        var app = GatewayHost.Build(args, providers, b => b.Environment.ContentRootPath = Path.GetDirectoryName(database)!);
+        await app.StartAsync();
+        var server = new GatewayServer(app, providers, database);
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await Http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the gateway did not become ready within 30 s");
+    }
+
+    public static PlaceOrderRequest Order(string? id = null, ResponseMode mode = ResponseMode.Hybrid, string sku = "SKU-1", int quantity = 1,
+        string token = "tok_visa", string? callback = null) => new()
+    {
+        OrderId = id ?? NewId(),
+        CustomerEmail = "ada@example.com",
+        Items = { new OrderItem { Sku = sku, Quantity = quantity, UnitPriceMinor = 1999 } },
+        Currency = "EUR",
+        PaymentToken = token,
+        CallbackUrl = callback ?? "",
+        Mode = mode,
+    };
+
+    public static string NewId() => $"gw-{Guid.NewGuid():N}"[..24];
+
+    public async Task<Order> WaitForTerminalAsync(string orderId, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        Order? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await Client.GetOrderAsync(new GetOrderRequest { OrderId = orderId });
+            if (last.Status is OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.PaymentDeclined or OrderStatus.Rejected) return last;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"order {orderId} did not finish; last status {last?.Status}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        Http.Dispose();
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20))) await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+    }
+}
