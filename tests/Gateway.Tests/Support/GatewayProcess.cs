@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Orders.Contracts.V1;
+
+namespace Orders.Gateway.Tests.Support;
+
+/// <summary>The gateway as its own OS process, started the way a user starts it, so a test can kill -9 it.</summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringWriter _log = new();
+
+    private GatewayProcess(Process process, int grpcPort, int httpPort)
+    {
+        _process = process;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Client = new OrderService.OrderServiceClient(Channel);
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        process.OutputDataReceived += (_, e) => { lock (_log) _log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_log) _log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public GrpcChannel Channel { get; }
+    public OrderService.OrderServiceClient Client { get; }
+    public HttpClient Http { get; }
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<GatewayProcess> StartAsync(string database, int grpcPort, int httpPort, params string[] settings)
+    {
+        var gateway = typeof(GatewayHost).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(database)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[gateway, $"--Gateway:GrpcPort={grpcPort}", $"--Gateway:HttpPort={httpPort}",
+                     $"--Orders:Persistence:SqlitePath={database}", .. GatewayServer.FastSettings, .. settings])
+            start.ArgumentList.Add(arg);
+        var process = new GatewayProcess(Process.Start(start)!, grpcPort, httpPort);
+        await process.WaitUntilReadyAsync();
+        return process;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the gateway exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                if ((await Http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the gateway process did not become ready:\n{Log}");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no handover; whatever was in flight is simply gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) await KillAsync();
+        Channel.Dispose();
+        Http.Dispose();
+        _process.Dispose();
+    }
+}
