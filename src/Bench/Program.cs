@@ -7,6 +7,7 @@ using Orders.Contracts.V1;
 using Orders.Gateway;
 
 // Usage: dotnet run -c Release --project src/Bench -- [--target http://127.0.0.1:5081] [--orders 200] [--concurrency 20] [--seconds 10]
+if (Arg("--min-threads") is { } minThreads) ThreadPool.SetMinThreads(int.Parse(minThreads), int.Parse(minThreads));
 var target = Arg("--target");
 var orders = int.Parse(Arg("--orders") ?? "200");
 var concurrency = int.Parse(Arg("--concurrency") ?? "20");
@@ -17,7 +18,7 @@ if (target is null)
 {
     var database = Path.Combine(Path.GetTempPath(), "orders-bench", Guid.NewGuid().ToString("N"), "orders.db");
     gateway = GatewayHost.Build(["--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", $"--Orders:Persistence:SqlitePath={database}",
-        "--Orders:SimulationProfile=seed", "--Orders:InitialStock:SKU-1=100000000", "--Logging:LogLevel:Default=Warning"]);
+        $"--Orders:SimulationProfile={Arg("--profile") ?? "seed"}", "--Orders:InitialStock:SKU-1=100000000", "--Logging:LogLevel:Default=Warning"]);
     await gateway.StartAsync();
     target = gateway.Services.GetRequiredService<GatewayEndpoints>().GrpcAddress.ToString();
     Console.WriteLine($"started a gateway (seed latency profile, SQLite {database}) at {target}");
@@ -26,6 +27,19 @@ if (target is null)
 
 using var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
 var client = new OrderService.OrderServiceClient(channel);
+
+// Warm-up: JIT, connection pools and the allocation of all 100 order shards happen before anything is measured.
+var warmup = int.Parse(Arg("--warmup") ?? "1000");
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+{
+    for (var i = w; i < warmup; i += concurrency)
+        await client.PlaceOrderAsync(new PlaceOrderRequest
+        {
+            OrderId = $"warm-{Guid.NewGuid():N}", CustomerEmail = "bench@example.com", Currency = "EUR", PaymentToken = "tok_visa",
+            Mode = ResponseMode.Accepted, Items = { new OrderItem { Sku = "SKU-1", Quantity = 1, UnitPriceMinor = 1000 } },
+        });
+}));
+await Task.Delay(3000);
 
 // 1. HYBRID client latency with the seed profile: the caller waits for the payment decision only.
 var hybrid = new LatencyRecorder();

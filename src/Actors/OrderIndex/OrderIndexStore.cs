@@ -54,6 +54,18 @@ public sealed class OrderIndexStore(PersistenceOptions persistence)
             CREATE TABLE IF NOT EXISTS projection_offset (name TEXT PRIMARY KEY, offset_value BIGINT NOT NULL);
             """;
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await EnsureTagIndexAsync(connection, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The journal plugin indexes its tag table by tag alone, so every events-by-tag poll scanned all rows of the tag
+    /// ever written (measured: CPU-bound at ~70 orders/s after 30k events). (tag, ordering_id) makes a poll a range read.
+    /// Fails until the plugin has created its tables; the projection retries.
+    /// </summary>
+    private static async Task EnsureTagIndexAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = Command(connection, null, "CREATE INDEX IF NOT EXISTS tags_tag_ordering_idx ON tags (tag, ordering_id)");
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<long> ReadOffsetAsync(string projection, CancellationToken ct = default)
