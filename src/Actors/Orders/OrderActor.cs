@@ -251,20 +251,22 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
         // Nothing was stored, so nothing is acknowledged: every caller hears it failed, then the actor stops and recovers.
-        var rejection = new CommandRejected(_state.OrderId, RejectionCode.PersistenceFailed, $"the order could not be stored: {cause.Message}");
-        _commandSender?.Tell(rejection);
-        foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
-        _waiting.Clear();
+        FailWaitingCallers($"the order could not be stored: {cause.Message}");
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
-        var rejection = new CommandRejected(_state.OrderId, RejectionCode.PersistenceFailed, $"the journal rejected the event: {cause.Message}");
+        FailWaitingCallers($"the journal rejected the event: {cause.Message}");
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private void FailWaitingCallers(string reason)
+    {
+        var rejection = new CommandRejected(_state.OrderId, RejectionCode.PersistenceFailed, reason);
         _commandSender?.Tell(rejection);
         foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
         _waiting.Clear();
-        base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
     private void Reply(IActorRef replyTo, object message)
