@@ -8,7 +8,7 @@ using Orders.Actors.Tests.Support;
 namespace Orders.Actors.Tests.Analytics;
 
 /// <summary>"Event streams can be replayed; each consumer keeps its position."</summary>
-public sealed class AnalyticsProjectionSpecs : SimulationBase
+public abstract class AnalyticsProjectionSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     private const int Orders = 20;
 
@@ -69,3 +69,7 @@ public sealed class AnalyticsProjectionSpecs : SimulationBase
         Assert.Equal(first.RevenueMinorByCurrency["EUR"], replayed.RevenueMinorByCurrency["EUR"]);
     }
 }
+
+public sealed class AnalyticsProjectionOnSqlite() : AnalyticsProjectionSpecs(PersistenceProvider.Sqlite);
+
+public sealed class AnalyticsProjectionOnPostgreSql() : AnalyticsProjectionSpecs(PersistenceProvider.PostgreSql);

@@ -1,3 +1,4 @@
+using Orders.Actors.Hosting;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
@@ -6,7 +7,7 @@ using Orders.Actors.Tests.Support;
 
 namespace Orders.Actors.Tests.OrderIndex;
 
-public sealed class OrderIndexSpecs : SimulationBase
+public abstract class OrderIndexSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     protected override SimulatedProviders CreateProviders() => SimulatedProviders.Instant();
 
@@ -38,3 +39,7 @@ public sealed class OrderIndexSpecs : SimulationBase
         Assert.All(first.Orders, o => Assert.Equal(1999, o.TotalMinor));
     }
 }
+
+public sealed class OrderIndexOnSqlite() : OrderIndexSpecs(PersistenceProvider.Sqlite);
+
+public sealed class OrderIndexOnPostgreSql() : OrderIndexSpecs(PersistenceProvider.PostgreSql);

@@ -10,7 +10,7 @@ namespace Orders.Actors.Tests.Simulations;
 /// "What if a consumer crashes after processing a message but before committing?" Kill the node in each state,
 /// start a new one on the same database: every order finishes, every effect applied exactly once.
 /// </summary>
-public sealed class CrashRecoverySpecs : SimulationBase
+public abstract class CrashRecoverySpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(1500);
 
@@ -84,3 +84,7 @@ public sealed class CrashRecoverySpecs : SimulationBase
         Assert.Equal(1000 - ids.Count, (await Node.GetStockAsync("SKU-1")).Available);
     }
 }
+
+public sealed class CrashRecoveryOnSqlite() : CrashRecoverySpecs(PersistenceProvider.Sqlite);
+
+public sealed class CrashRecoveryOnPostgreSql() : CrashRecoverySpecs(PersistenceProvider.PostgreSql);

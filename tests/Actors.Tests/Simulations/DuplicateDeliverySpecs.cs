@@ -12,7 +12,7 @@ using static Orders.Actors.Orders.OrderReplies;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>"What if the same message is delivered twice?" Every downstream dedupes by (order id, step).</summary>
-public sealed class DuplicateDeliverySpecs : SimulationBase
+public abstract class DuplicateDeliverySpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     protected override SimulatedProviders CreateProviders() => TestOrders.ScaledSeedProviders(0.25);
 
@@ -98,3 +98,7 @@ public sealed class DuplicateDeliverySpecs : SimulationBase
         Assert.Equal(OrderStatus.Completed, after.Status);
     }
 }
+
+public sealed class DuplicateDeliveryOnSqlite() : DuplicateDeliverySpecs(PersistenceProvider.Sqlite);
+
+public sealed class DuplicateDeliveryOnPostgreSql() : DuplicateDeliverySpecs(PersistenceProvider.PostgreSql);

@@ -7,7 +7,7 @@ using Orders.Actors.Tests.Support;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>The seed's "one email service outage broke the entire flow" - and how the hybrid design shrugs it off.</summary>
-public sealed class EmailOutageSpecs : SimulationBase
+public abstract class EmailOutageSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     [Fact]
     public async Task Orders_confirm_during_an_email_outage_and_their_emails_go_out_after_it()
@@ -42,3 +42,7 @@ public sealed class EmailOutageSpecs : SimulationBase
         Assert.True(recovered.RestartCount >= 1, $"restart count {recovered.RestartCount}");
     }
 }
+
+public sealed class EmailOutageOnSqlite() : EmailOutageSpecs(PersistenceProvider.Sqlite);
+
+public sealed class EmailOutageOnPostgreSql() : EmailOutageSpecs(PersistenceProvider.PostgreSql);

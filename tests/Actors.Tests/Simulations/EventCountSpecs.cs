@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using Orders.Actors.Hosting;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>What one order costs the journal in each mode: the figure every throughput number divides by.</summary>
-public sealed class EventCountSpecs(ITestOutputHelper output) : SimulationBase
+public abstract class EventCountSpecs(ITestOutputHelper output, PersistenceProvider provider) : SimulationBase(provider)
 {
     protected override SimulatedProviders CreateProviders() => SimulatedProviders.Instant();
 
@@ -28,15 +28,12 @@ public sealed class EventCountSpecs(ITestOutputHelper output) : SimulationBase
         Assert.All(done, o => Assert.Equal(expected, o.Version));
         await Task.Delay(300);
         var rows = JournalRows() - before;
-        output.WriteLine($"{mode}: {expected} order events per order; {rows / (double)orders:0.0} journal rows per order in all (order + stock + remembered-entity + analytics offset rows)");
+        output.WriteLine($"{Database.Provider} {mode}: {expected} order events per order; {rows / (double)orders:0.0} journal rows per order in all (order + stock + remembered-entity + analytics offset rows)");
     }
 
-    private long JournalRows()
-    {
-        using var connection = new SqliteConnection($"Data Source={Database.SqlitePath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal";
-        return (long)command.ExecuteScalar()!;
-    }
+    private long JournalRows() => Database.CountRows("journal");
 }
+
+public sealed class EventCountOnSqlite(ITestOutputHelper output) : EventCountSpecs(output, PersistenceProvider.Sqlite);
+
+public sealed class EventCountOnPostgreSql(ITestOutputHelper output) : EventCountSpecs(output, PersistenceProvider.PostgreSql);

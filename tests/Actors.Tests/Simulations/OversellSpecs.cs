@@ -1,10 +1,11 @@
+using Orders.Actors.Hosting;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
 
 namespace Orders.Actors.Tests.Simulations;
 
-public sealed class OversellSpecs : SimulationBase
+public abstract class OversellSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     protected override SimulatedProviders CreateProviders() => SimulatedProviders.Instant();
 
@@ -34,3 +35,7 @@ public sealed class OversellSpecs : SimulationBase
         Assert.Equal(10, Providers.Warehouse.ActiveShipments);
     }
 }
+
+public sealed class OversellOnSqlite() : OversellSpecs(PersistenceProvider.Sqlite);
+
+public sealed class OversellOnPostgreSql() : OversellSpecs(PersistenceProvider.PostgreSql);

@@ -9,7 +9,7 @@ using static Orders.Actors.Orders.OrderReplies;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>"What happens if a notification fails to send?" It is parked where an operator sees it, never dropped.</summary>
-public sealed class ParkedStepSpecs : SimulationBase
+public abstract class ParkedStepSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     protected override SimulatedProviders CreateProviders() => SimulatedProviders.Instant();
 
@@ -58,3 +58,7 @@ public sealed class ParkedStepSpecs : SimulationBase
         Assert.Contains("no parked steps", rejected.Reason);
     }
 }
+
+public sealed class ParkedStepOnSqlite() : ParkedStepSpecs(PersistenceProvider.Sqlite);
+
+public sealed class ParkedStepOnPostgreSql() : ParkedStepSpecs(PersistenceProvider.PostgreSql);

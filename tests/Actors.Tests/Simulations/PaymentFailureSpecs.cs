@@ -7,7 +7,7 @@ using Orders.Actors.Tests.Support;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>The synchronous leg: timeouts, retries with backoff, no retry on a decline, fail fast while payment is down.</summary>
-public sealed class PaymentFailureSpecs : SimulationBase
+public abstract class PaymentFailureSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
     protected override SimulatedProviders CreateProviders() => SimulatedProviders.Instant();
 
@@ -82,3 +82,7 @@ public sealed class PaymentFailureSpecs : SimulationBase
         Assert.Equal(callsBefore, Providers.Payment.AuthorizeCalls);
     }
 }
+
+public sealed class PaymentFailureOnSqlite() : PaymentFailureSpecs(PersistenceProvider.Sqlite);
+
+public sealed class PaymentFailureOnPostgreSql() : PaymentFailureSpecs(PersistenceProvider.PostgreSql);

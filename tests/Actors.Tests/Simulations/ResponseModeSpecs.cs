@@ -1,3 +1,4 @@
+using Orders.Actors.Hosting;
 using System.Diagnostics;
 using Orders.Actors.Orders;
 using Orders.Actors.Tests.Support;
@@ -5,34 +6,26 @@ using Orders.Actors.Tests.Support;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>The seed's before/after: SYNC waits for every step, HYBRID for payment only, ACCEPTED for the journal only.</summary>
-public sealed class ResponseModeSpecs : IAsyncLifetime
+public abstract class ResponseModeSpecs(PersistenceProvider provider) : SimulationBase(provider)
 {
-    private readonly TestDatabase _database = new();
-    private OrderNode _node = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _node = await OrderNode.StartAsync(_database, TestOrders.ScaledSeedProviders());
-        await _node.SetStockAsync("SKU-1", 1000);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        _database.Dispose();
+        await base.InitializeAsync();
+        await Node.SetStockAsync("SKU-1", 1000);
     }
 
     [Fact]
     public async Task Hybrid_replies_after_the_payment_decision_while_fulfilment_is_still_running()
     {
         var id = TestOrders.NewId();
-        var view = await _node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Hybrid);
+        var view = await Node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Hybrid);
 
         Assert.Equal(OrderStatus.Confirmed, view.Status);
         Assert.NotNull(view.AuthorizationId);
         Assert.DoesNotContain(view.Steps, s => s.Step.StartsWith("send-confirmation"));
 
-        var done = await _node.WaitForTerminalAsync(id);
+        var done = await Node.WaitForTerminalAsync(id);
         Assert.Equal(OrderStatus.Completed, done.Status);
         AssertEffectsAppliedOnce(id);
     }
@@ -42,7 +35,7 @@ public sealed class ResponseModeSpecs : IAsyncLifetime
     {
         var id = TestOrders.NewId();
         var clock = Stopwatch.StartNew();
-        var view = await _node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Sync);
+        var view = await Node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Sync);
 
         Assert.Equal(OrderStatus.Completed, view.Status);
         Assert.All(view.Steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
@@ -56,20 +49,24 @@ public sealed class ResponseModeSpecs : IAsyncLifetime
     public async Task Accepted_replies_before_the_payment_is_decided()
     {
         var id = TestOrders.NewId();
-        var view = await _node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Accepted);
+        var view = await Node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Accepted);
 
         Assert.Equal(OrderStatus.PaymentPending, view.Status);
         Assert.Null(view.AuthorizationId);
 
-        var done = await _node.WaitForTerminalAsync(id);
+        var done = await Node.WaitForTerminalAsync(id);
         Assert.Equal(OrderStatus.Completed, done.Status);
         AssertEffectsAppliedOnce(id);
     }
 
     private void AssertEffectsAppliedOnce(string orderId)
     {
-        Assert.Equal(1, _node.Providers.Payment.ChargesFor(orderId));
-        Assert.Equal(1, _node.Providers.Warehouse.ShipmentsCreatedFor(orderId));
-        Assert.Equal(1, _node.Providers.Email.DeliveriesFor($"{orderId}/send-confirmation"));
+        Assert.Equal(1, Node.Providers.Payment.ChargesFor(orderId));
+        Assert.Equal(1, Node.Providers.Warehouse.ShipmentsCreatedFor(orderId));
+        Assert.Equal(1, Node.Providers.Email.DeliveriesFor($"{orderId}/send-confirmation"));
     }
 }
+
+public sealed class ResponseModeOnSqlite() : ResponseModeSpecs(PersistenceProvider.Sqlite);
+
+public sealed class ResponseModeOnPostgreSql() : ResponseModeSpecs(PersistenceProvider.PostgreSql);

@@ -5,9 +5,9 @@ using Orders.Actors.Tests.Support;
 namespace Orders.Actors.Tests.Simulations;
 
 /// <summary>A real node on its own SQLite file; subclasses choose the outside world it talks to.</summary>
-public abstract class SimulationBase : IAsyncLifetime
+public abstract class SimulationBase(PersistenceProvider provider = PersistenceProvider.Sqlite) : IAsyncLifetime
 {
-    protected TestDatabase Database { get; } = new();
+    protected TestDatabase Database { get; } = new(provider);
     protected OrderNode Node { get; set; } = null!;
     protected SimulatedProviders Providers { get; private set; } = null!;
 

@@ -1,20 +1,59 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using Orders.Actors.Hosting;
 
 namespace Orders.Actors.Tests.Support;
 
-/// <summary>A real SQLite file in a fresh temporary folder, removed afterwards.</summary>
+/// <summary>A fresh, real database for one test: a SQLite file in a temporary folder, or a new PostgreSQL database.</summary>
 public sealed class TestDatabase : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orders-tests", Guid.NewGuid().ToString("N"));
+    private readonly string? _postgresDatabase;
 
-    public TestDatabase() => Directory.CreateDirectory(_directory);
+    public TestDatabase(PersistenceProvider provider = PersistenceProvider.Sqlite)
+    {
+        Provider = provider;
+        Directory.CreateDirectory(_directory);
+        if (provider != PersistenceProvider.PostgreSql) return;
+        _postgresDatabase = $"orders_test_{Guid.NewGuid():N}";
+        using var admin = new NpgsqlConnection(PostgresServer.AdminConnectionString);
+        admin.Open();
+        using var create = new NpgsqlCommand($"CREATE DATABASE {_postgresDatabase}", admin);
+        create.ExecuteNonQuery();
+    }
+
+    public PersistenceProvider Provider { get; }
 
     public string SqlitePath => Path.Combine(_directory, "orders.db");
 
-    public PersistenceOptions Options() => new() { Provider = PersistenceProvider.Sqlite, SqlitePath = SqlitePath };
+    private string? PostgresConnectionString => _postgresDatabase is null
+        ? null
+        : new NpgsqlConnectionStringBuilder(PostgresServer.AdminConnectionString) { Database = _postgresDatabase, MaxPoolSize = 50 }.ConnectionString;
+
+    public PersistenceOptions Options() => Provider == PersistenceProvider.Sqlite
+        ? new() { Provider = PersistenceProvider.Sqlite, SqlitePath = SqlitePath }
+        : new() { Provider = PersistenceProvider.PostgreSql, ConnectionString = PostgresConnectionString };
+
+    public long CountRows(string table)
+    {
+        using DbConnection connection = Provider == PersistenceProvider.Sqlite
+            ? new SqliteConnection($"Data Source={SqlitePath}")
+            : new NpgsqlConnection(PostgresConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
 
     public void Dispose()
     {
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_postgresDatabase is null) return;
+        NpgsqlConnection.ClearAllPools();
+        using var admin = new NpgsqlConnection(PostgresServer.AdminConnectionString);
+        admin.Open();
+        using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)", admin);
+        drop.ExecuteNonQuery();
     }
 }
