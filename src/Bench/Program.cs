@@ -7,6 +7,7 @@ using Orders.Contracts.V1;
 using Orders.Gateway;
 
 // Usage: dotnet run -c Release --project src/Bench -- [--target http://127.0.0.1:5081] [--orders 200] [--concurrency 20] [--seconds 10]
+//        [--warmup 1000] [--profile seed|instant] [--Orders:...=value ...]   (settings for the gateway it starts itself)
 if (Arg("--min-threads") is { } minThreads) ThreadPool.SetMinThreads(int.Parse(minThreads), int.Parse(minThreads));
 var target = Arg("--target");
 var orders = int.Parse(Arg("--orders") ?? "200");
@@ -18,10 +19,12 @@ if (target is null)
 {
     var database = Path.Combine(Path.GetTempPath(), "orders-bench", Guid.NewGuid().ToString("N"), "orders.db");
     gateway = GatewayHost.Build(["--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", $"--Orders:Persistence:SqlitePath={database}",
-        $"--Orders:SimulationProfile={Arg("--profile") ?? "seed"}", "--Orders:InitialStock:SKU-1=100000000", "--Logging:LogLevel:Default=Warning"]);
+        $"--Orders:SimulationProfile={Arg("--profile") ?? "seed"}", "--Orders:InitialStock:SKU-1=100000000", "--Logging:LogLevel:Default=Warning",
+        .. args.Where(a => a.StartsWith("--Orders:") || a.StartsWith("--Gateway:"))]);
     await gateway.StartAsync();
     target = gateway.Services.GetRequiredService<GatewayEndpoints>().GrpcAddress.ToString();
-    Console.WriteLine($"started a gateway (seed latency profile, SQLite {database}) at {target}");
+    var persistence = args.FirstOrDefault(a => a.StartsWith("--Orders:Persistence:Provider=")) ?? $"SQLite {database}";
+    Console.WriteLine($"started a gateway ({Arg("--profile") ?? "seed"} profile, {persistence}) at {target}");
     await Task.Delay(2000);
 }
 
