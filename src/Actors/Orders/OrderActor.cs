@@ -220,12 +220,13 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     private void AfterChange()
     {
-        var view = _state.ToView();
-        foreach (var watcher in _watchers) watcher.Tell(view);
+        // Most changes have nobody to tell; the view (sorted steps, copies) is built only for those who wait or watch.
+        OrderView? view = null;
+        foreach (var watcher in _watchers) watcher.Tell(view ??= _state.ToView());
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
             if (!_state.ReplyReady(_waiting[i].Mode)) continue;
-            _waiting[i].ReplyTo.Tell(view);
+            _waiting[i].ReplyTo.Tell(view ??= _state.ToView());
             _waiting.RemoveAt(i);
         }
         ResumeWork();
