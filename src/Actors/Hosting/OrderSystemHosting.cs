@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Query;
@@ -33,6 +34,8 @@ public static class OrderSystemHosting
             {
                 SeedNodes = options.Node.SeedNodes.Length > 0 ? options.Node.SeedNodes : null,
                 Roles = options.Node.Roles,
+                // The side with more members survives a partition; stable-after and the failure detector are in akka.hocon.
+                SplitBrainResolver = new KeepMajorityOption(),
             })
             .WithCustomSerializer("orders", [typeof(IOrderSystemMessage)], system => new OrderSystemSerializer(system))
             .AddStartup((system, _) =>
