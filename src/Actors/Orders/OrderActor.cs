@@ -48,7 +48,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => ResumeWork());
 
         Command<PlaceOrder>(Place);
-        Command<GetOrder>(_ => Reply(Sender, _state.Exists ? _state.ToView() : NotFound()));
+        Command<GetOrder>(_ => Sender.Tell(_state.Exists ? _state.ToView() : NotFound()));
         Command<CancelOrder>(c => Decide(_state.Cancel(c.Reason, Now), Sender));
         Command<ReplayParkedSteps>(_ => Decide(_state.ReplayParked(Now), Sender));
         Command<WatchOrder>(Watch);
@@ -79,12 +79,12 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         var decision = _state.Place(command, Now);
         if (decision.IsRejected)
         {
-            Reply(Sender, decision.Rejection!);
+            Sender.Tell(decision.Rejection!);
             return;
         }
         if (decision.Events.Count == 0 && _state.ReplyReady(command.Mode))
         {
-            Reply(Sender, _state.ToView()); // the same order again: answered from the record, nothing charged twice
+            Sender.Tell(_state.ToView()); // the same order again: answered from the record, nothing charged twice
             return;
         }
         _waiting.Add((Sender, command.Mode));
@@ -94,11 +94,11 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private void Decide(OrderDecision decision, IActorRef replyTo)
     {
         if (decision.IsRejected)
-            Reply(replyTo, decision.Rejection!);
+            replyTo.Tell(decision.Rejection!);
         else if (decision.Events.Count == 0)
-            Reply(replyTo, _state.ToView());
+            replyTo.Tell(_state.ToView());
         else
-            Persist(decision.Events, replyTo, () => Reply(replyTo, _state.ToView()));
+            Persist(decision.Events, replyTo, () => replyTo.Tell(_state.ToView()));
     }
 
     private void Watch(WatchOrder watch)
@@ -268,12 +268,6 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         _commandSender?.Tell(rejection);
         foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
         _waiting.Clear();
-    }
-
-    private void Reply(IActorRef replyTo, object message)
-    {
-        replyTo.Tell(message);
-        if (!_state.Exists) SetReceiveTimeout(TimeSpan.FromSeconds(2));
     }
 
     private CommandRejected NotFound() => new(_state.OrderId, RejectionCode.NotFound, $"order '{_state.OrderId}' does not exist");
