@@ -35,6 +35,9 @@ public static class GatewayHost
         var gateway = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         var orders = builder.Configuration.GetSection("Orders").Get<OrderSystemOptions>() ?? new OrderSystemOptions();
         providers ??= OrderSystemHosting.ProvidersFor(orders.SimulationProfile);
+        var clients = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
+            ? providers.Clients
+            : new RemoteProviders(new Uri(orders.ProviderSimulatorUrl, UriKind.RelativeOrAbsolute)).Clients;
 
         var endpoints = new GatewayEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -52,7 +55,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(new InFlightLimiter(gateway.MaxInFlight));
         builder.Services.AddSingleton(new OrderIndexStore(orders.Persistence));
         builder.Services.AddSingleton<OrderApplication>();
-        builder.Services.AddAkka(orders.SystemName, akka => akka.AddOrderSystem(orders, providers));
+        builder.Services.AddAkka(orders.SystemName, akka => akka.AddOrderSystem(orders, providers, clients));
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = gateway.MaxRequestBytes;
@@ -84,7 +87,7 @@ public static class GatewayHost
         return JsonSerializer.SerializeAsync(http.Response.Body, new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
         });
     }
 }

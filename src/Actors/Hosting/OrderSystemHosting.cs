@@ -25,8 +25,10 @@ public static class OrderSystemHosting
     /// The whole order system on one node: cluster membership, persistence, the supervised services, the
     /// sharded orders and SKUs, and the analytics consumer. The gateway and the tests start it the same way.
     /// </summary>
-    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers)
+    /// <param name="clients">The outside services to call; the in-process <paramref name="providers"/> unless given.</param>
+    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers, ProviderClients? clients = null)
     {
+        clients ??= providers.Clients;
         return builder
             .AddOrderSystemConfiguration(options)
             .WithRemoting(new RemoteOptions { HostName = options.Node.Hostname, Port = options.Node.Port })
@@ -44,7 +46,7 @@ public static class OrderSystemHosting
                 var cluster = Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             })
-            .AddSupervisedServices(options, providers)
+            .AddSupervisedServices(options, providers, clients)
             .AddInventory(options, providers)
             .AddStartup((_, registry) =>
             {
@@ -53,7 +55,7 @@ public static class OrderSystemHosting
                     inventory.Tell(new InventoryCommands.SeedStock(sku, units, MessageContext.New()), ActorRefs.NoSender);
             })
             .AddOrders(options.Order)
-            .AddAnalytics(options.Analytics, providers)
+            .AddAnalytics(options.Analytics, clients.Analytics)
             .AddOrderIndex(options);
     }
 
@@ -88,17 +90,17 @@ public static class OrderSystemHosting
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers) =>
+    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers, ProviderClients clients) =>
         builder.WithActors((system, registry) =>
         {
             var settings = options.Supervision;
             if (options.Webhooks.Secret == WebhookSettings.DevelopmentSecret)
                 system.Log.Warning("Orders:Webhooks:Secret is not set; webhooks are signed with the development secret");
             registry.Register<ActorKeys.Webhooks>(system.ActorOf(ServiceGateway.Props("webhook", new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings), "webhook"));
-            registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(providers.Payment), settings), "payment"));
-            registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(providers.Warehouse), settings), "warehouse"));
-            registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(providers.Email), settings), "email"));
-            registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(providers.Analytics), settings), "analytics"));
+            registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(clients.Payment), settings), "payment"));
+            registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings), "warehouse"));
+            registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings), "email"));
+            registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(clients.Analytics), settings), "analytics"));
             registry.Register<ActorKeys.ProviderControl>(system.ActorOf(ProviderControl.Props(providers), "provider-control"));
         });
 
@@ -124,11 +126,12 @@ public static class OrderSystemHosting
                 StateStoreMode = StateStoreMode.Persistence,
                 RememberEntities = true,
                 RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                HandOffStopMessage = OrderCommands.StopForHandOff.Instance,
             });
 
-    public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, AnalyticsSettings settings, SimulatedProviders providers) =>
+    public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, AnalyticsSettings settings, IAnalyticsProvider analytics) =>
         builder.WithSingleton<ActorKeys.AnalyticsProjection>("analytics-projection",
-            (_, _, _) => AnalyticsProjection.Props(SqlReadJournal.Identifier, providers.Analytics, settings),
+            (_, _, _) => AnalyticsProjection.Props(SqlReadJournal.Identifier, analytics, settings),
             new ClusterSingletonOptions());
 
     public static AkkaConfigurationBuilder AddOrderIndex(this AkkaConfigurationBuilder builder, OrderSystemOptions options) =>

@@ -16,6 +16,11 @@ public sealed class OrderSystemOptions
     public WebhookSettings Webhooks { get; set; } = new();
     /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
     public string SimulationProfile { get; set; } = "seed";
+    /// <summary>
+    /// A provider simulator shared by every node (see README, "cluster"); unset, each node simulates the outside world
+    /// in its own memory, which is fine for one node but cannot keep idempotency keys across nodes.
+    /// </summary>
+    public string? ProviderSimulatorUrl { get; set; }
     public int InventorySnapshotEvery { get; set; } = 500;
     /// <summary>Stock given to SKUs that never had any, at start-up (a demo catalogue; real stock comes from SetStock).</summary>
     public Dictionary<string, long> InitialStock { get; set; } = new();

@@ -30,6 +30,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<StepId, (int Attempts, string? LastError, bool Awaiting)> _delivery = new();
     private OrderState _state;
     private bool _paymentInFlight;
+    private bool _handingOff;
     private IActorRef? _commandSender;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -60,6 +61,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         Command<StepUnanswered>(u => OnTransientStepFailure(u.Step, "no answer within the step timeout", null));
         Command<RedeliverStep>(r => { if (_state.DueSteps().Contains(r.Step)) Dispatch(r.Step); });
         Command<ReceiveTimeout>(_ => Passivate());
+        Command<StopForHandOff>(_ => { _handingOff = true; StopIfHandedOff(); });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -230,6 +232,13 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             _waiting.RemoveAt(i);
         }
         ResumeWork();
+        StopIfHandedOff();
+    }
+
+    private void StopIfHandedOff()
+    {
+        // Work in flight (steps, payment retries) is on record and resumes on the next node; only waiting callers hold us.
+        if (_handingOff && _waiting.Count == 0) Context.Stop(Self);
     }
 
     /// <summary>Starts whatever the recorded state says should be in progress; also how a recovered order carries on.</summary>
@@ -268,6 +277,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         _commandSender?.Tell(rejection);
         foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
         _waiting.Clear();
+        StopIfHandedOff();
     }
 
     private CommandRejected NotFound() => new(_state.OrderId, RejectionCode.NotFound, $"order '{_state.OrderId}' does not exist");

@@ -22,6 +22,7 @@ public sealed class SimulatedPaymentProvider(ProviderSimulation simulation) : IP
     /// <summary>How many times money was actually taken for the key (0 or 1 unless idempotency broke).</summary>
     public int ChargesFor(string idempotencyKey) => _charges.GetValueOrDefault(idempotencyKey);
     public int TotalCharges => _charges.Values.Sum();
+    public int DuplicateCharges => _charges.Values.Count(n => n > 1);
     public int RefundsFor(string paymentKey) => _refunded.GetValueOrDefault(paymentKey);
     public int TotalRefunds => _refunded.Values.Sum();
     /// <summary>Money taken and not given back.</summary>

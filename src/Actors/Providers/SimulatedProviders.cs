@@ -24,6 +24,11 @@ public sealed class SimulatedProviders
     public SimulatedEmailProvider Email { get; }
     public SimulatedAnalyticsProvider Analytics { get; }
     public ProviderSimulation Inventory => Simulations[ProviderKind.Inventory];
+    public ProviderClients Clients => new(Payment, Warehouse, Email, Analytics);
+
+    public ProviderWire.LedgerReply Ledger() => new(
+        Payment.AuthorizeCalls, Payment.TotalCharges, Payment.TotalRefunds, Payment.DuplicateCharges,
+        Email.Calls, Email.Sent.Count, Warehouse.Calls, Warehouse.ActiveShipments, Analytics.RecordCount);
 
     public void Configure(ProviderKind kind, SimulationSettings settings) => Simulations[kind].Configure(settings);
 }

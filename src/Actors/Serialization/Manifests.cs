@@ -26,6 +26,7 @@ public static class Manifests
         [typeof(ReplayParkedSteps)] = "order.replay-parked.v1",
         [typeof(WatchOrder)] = "order.watch.v1",
         [typeof(UnwatchOrder)] = "order.unwatch.v1",
+        [typeof(StopForHandOff)] = "order.stop-for-handoff.v1",
         [typeof(OrderView)] = "order.view.v1",
         [typeof(StepView)] = "order.step-view.v1",
         [typeof(CommandRejected)] = "order.rejected.v1",

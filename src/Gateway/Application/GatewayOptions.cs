@@ -13,6 +13,11 @@ public sealed class GatewayOptions
     public int MaxInFlight { get; set; } = 20_000;
     /// <summary>How long a call may wait for its answer when the client set no deadline.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// An idempotent call (place, get) with no answer yet is sent again this often: cluster sharding delivers at most
+    /// once, and drops messages it had buffered for a shard that moves (a node leaving, a rebalance).
+    /// </summary>
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(2);
     public int MaxRequestBytes { get; set; } = 64 * 1024;
     /// <summary>Seconds a REST client is told to wait before polling an accepted order.</summary>
     public int RetryAfterSeconds { get; set; } = 1;

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Hosting;
 using Orders.Actors.Hosting;
+using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
@@ -19,6 +20,7 @@ namespace Orders.Gateway.Application;
 public sealed class OrderApplication(
     ActorSystem system,
     IRequiredActor<ActorKeys.Orders> orders,
+    IRequiredActor<ActorKeys.Inventory> inventory,
     OrderIndexStore index,
     OrderSystemOptions systemOptions,
     GatewayOptions options,
@@ -43,6 +45,22 @@ public sealed class OrderApplication(
         ThrowIfInvalid([.. RequestValidation.ValidateOrderId(orderId), .. RequestValidation.ValidateReason(reason)]);
         var why = string.IsNullOrWhiteSpace(reason) ? "requested by the customer" : reason;
         return Expect<OrderView>(await AskAsync(new CancelOrder(orderId!, why, MessageContext.New()), deadline, ct));
+    }
+
+    /// <summary>Units free to reserve and units held by orders in flight: what operators reconcile stock against.</summary>
+    public async Task<InventoryCommands.StockLevel> GetStockAsync(string? sku, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(sku) || !OrderValidation.IdPattern().IsMatch(sku))
+            throw OrderApiException.Invalid([new FieldViolation("sku", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")]);
+        using var slot = limiter.Enter();
+        try
+        {
+            return await inventory.ActorRef.Ask<InventoryCommands.StockLevel>(new InventoryCommands.GetStock(sku, MessageContext.New()), options.DefaultTimeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new OrderApiException(ApiError.Unavailable, $"the stock of '{sku}' did not answer within {options.DefaultTimeout.TotalSeconds:0} s");
+        }
     }
 
     public async Task<(OrderPage Page, string? NextPageToken)> ListAsync(OrderStatus? status, int pageSize, string? pageToken, CancellationToken ct)
@@ -93,7 +111,20 @@ public sealed class OrderApplication(
         try
         {
             // The ask never outlives the call: it ends at the client's deadline or when the client goes away.
-            return await orders.ActorRef.Ask<object>(command, timeout, ct);
+            if (command is not (PlaceOrder or GetOrder)) return await orders.ActorRef.Ask<object>(command, timeout, ct);
+            var giveUpAt = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                var left = giveUpAt - DateTime.UtcNow;
+                try
+                {
+                    return await orders.ActorRef.Ask<object>(command, left < options.ResendAfter * 1.5 ? left : options.ResendAfter, ct);
+                }
+                catch (AskTimeoutException) when (giveUpAt - DateTime.UtcNow > TimeSpan.FromMilliseconds(50))
+                {
+                    // Same order id, same body: the order answers from its record, nothing happens twice.
+                }
+            }
         }
         catch (AskTimeoutException) when (boundByDeadline)
         {

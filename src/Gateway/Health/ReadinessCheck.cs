@@ -10,7 +10,14 @@ public sealed class ReadinessCheck(ActorSystem system, OrderIndexStore database)
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var member = Cluster.Get(system).SelfMember;
+        var cluster = Cluster.Get(system);
+        var member = cluster.SelfMember;
+        var state = cluster.State;
+        var membership = new Dictionary<string, object>
+        {
+            ["membersUp"] = state.Members.Count(m => m.Status == MemberStatus.Up),
+            ["unreachable"] = state.Unreachable.Count,
+        };
         if (member.Status != MemberStatus.Up)
             return HealthCheckResult.Unhealthy($"cluster member is {member.Status}, not Up");
         try
@@ -23,6 +30,7 @@ public sealed class ReadinessCheck(ActorSystem system, OrderIndexStore database)
         {
             return HealthCheckResult.Unhealthy($"the journal database does not answer: {e.Message}");
         }
-        return HealthCheckResult.Healthy($"member {member.Address} is Up; the journal database answers");
+        return HealthCheckResult.Healthy(
+            $"member {member.Address} is Up ({membership["membersUp"]} up, {membership["unreachable"]} unreachable); the journal database answers", membership);
     }
 }

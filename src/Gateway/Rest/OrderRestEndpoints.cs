@@ -16,7 +16,14 @@ public static class OrderRestEndpoints
         v1.MapGet("/{orderId}", Get);
         v1.MapPost("/{orderId}/cancel", Cancel);
         v1.MapGet("/{orderId}/events", Events);
+        app.MapGet("/v1/inventory/{sku}", Stock);
     }
+
+    private static Task Stock(HttpContext http, string sku, OrderApplication application) => Handle(http, async () =>
+    {
+        var level = await application.GetStockAsync(sku, http.RequestAborted);
+        await WriteJsonAsync(http, StatusCodes.Status200OK, new { level.Sku, level.Available, level.Reserved, level.Orders });
+    });
 
     private static Task Place(HttpContext http, OrderApplication application, GatewayOptions options) => Handle(http, async () =>
     {

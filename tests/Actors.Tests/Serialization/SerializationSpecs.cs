@@ -43,6 +43,7 @@ public sealed class SerializationSpecs() : Akka.TestKit.Xunit2.TestKit("""
         yield return new ReplayParkedSteps("o-1", Ctx);
         yield return new WatchOrder("o-1", TestActor, Ctx);
         yield return new UnwatchOrder("o-1", TestActor, Ctx);
+        yield return StopForHandOff.Instance;
         yield return view;
         yield return view.Steps[0];
         yield return new CommandRejected("o-1", RejectionCode.Conflict, "different body");

@@ -36,18 +36,22 @@ public sealed class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<GatewayProcess> StartAsync(string database, int grpcPort, int httpPort, params string[] settings)
+    /// <summary>A gateway on its own SQLite file.</summary>
+    public static Task<GatewayProcess> StartAsync(string database, int grpcPort, int httpPort, params string[] settings) =>
+        StartInAsync(Path.GetDirectoryName(database)!, grpcPort, httpPort, [$"--Orders:Persistence:SqlitePath={database}", .. settings]);
+
+    public static async Task<GatewayProcess> StartInAsync(string workingDirectory, int grpcPort, int httpPort, params string[] settings)
     {
         var gateway = typeof(GatewayHost).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(database)!,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var arg in (string[])[gateway, $"--Gateway:GrpcPort={grpcPort}", $"--Gateway:HttpPort={httpPort}",
-                     $"--Orders:Persistence:SqlitePath={database}", .. GatewayServer.FastSettings, .. settings])
+                     .. GatewayServer.FastSettings, .. settings])
             start.ArgumentList.Add(arg);
         var process = new GatewayProcess(Process.Start(start)!, grpcPort, httpPort);
         await process.WaitUntilReadyAsync();
@@ -77,9 +81,29 @@ public sealed class GatewayProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGTERM, as an operator's stop does: the node leaves the cluster through CoordinatedShutdown.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan within)
+    {
+        var started = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(within);
+        await _process.WaitForExitAsync(timeout.Token);
+        return started.Elapsed;
+    }
+
+    public int ExitCode => _process.ExitCode;
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) await KillAsync();
+        // Set ORDERS_TEST_LOG_DIR to keep every node's log when chasing a failure.
+        if (Environment.GetEnvironmentVariable("ORDERS_TEST_LOG_DIR") is { Length: > 0 } logs)
+        {
+            Directory.CreateDirectory(logs);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"gateway-{_process.Id}.log"), Log);
+        }
         Channel.Dispose();
         Http.Dispose();
         _process.Dispose();
