@@ -70,6 +70,7 @@ public static class GatewayHost
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapOrderRest();
+        app.MapSimulationRest();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapGet("/", (GatewayEndpoints e) => Results.Text(

@@ -63,15 +63,23 @@ public static class OrderSystemHosting
     {
         var persistence = options.Persistence;
         var connectionString = persistence.ResolvedConnectionString;
-        if (persistence.Provider == PersistenceProvider.Sqlite) SqliteDatabase.Prepare(connectionString);
+        if (persistence.Provider == PersistenceProvider.Sqlite)
+        {
+            SqliteDatabase.Prepare(connectionString);
+            SqliteDatabase.Prepare(persistence.ResolvedIndexConnectionString);
+        }
         var connection = $$"""
             connection-string = {{Quote(connectionString)}}
             provider-name = {{Quote(persistence.LinqToDbProvider)}}
             """;
+        var logLevel = options.AkkaLogLevel.ToUpperInvariant() is "DEBUG" or "INFO" or "WARNING" or "ERROR"
+            ? options.AkkaLogLevel.ToUpperInvariant()
+            : throw new ArgumentException($"Orders:AkkaLogLevel must be DEBUG, INFO, WARNING or ERROR, not '{options.AkkaLogLevel}'");
         var overlay = persistence.Provider == PersistenceProvider.Sqlite ? "sqlite.hocon" : "postgresql.hocon";
         return builder
             .AddHocon($$"""
                 akka.actor.ask-timeout = 10s
+                akka.loglevel = {{logLevel}}
                 akka.persistence.journal.sql { {{connection}} }
                 akka.persistence.snapshot-store.sql { {{connection}} }
                 akka.persistence.query.journal.sql { {{connection}} }

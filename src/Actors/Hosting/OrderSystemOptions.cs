@@ -24,6 +24,8 @@ public sealed class OrderSystemOptions
     public int InventorySnapshotEvery { get; set; } = 500;
     /// <summary>Stock given to SKUs that never had any, at start-up (a demo catalogue; real stock comes from SetStock).</summary>
     public Dictionary<string, long> InitialStock { get; set; } = new();
+    /// <summary>Akka's own log level (DEBUG, INFO, WARNING, ERROR); the benchmarks turn it down to WARNING.</summary>
+    public string AkkaLogLevel { get; set; } = "INFO";
     public string HoconDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "hocon");
 }
 
@@ -59,6 +61,22 @@ public sealed class PersistenceOptions
         PersistenceProvider.PostgreSql => "PostgreSQL.15",
         _ => throw new ArgumentOutOfRangeException(nameof(Provider)),
     };
+
+    /// <summary>
+    /// The order index (a read model) on SQLite lives in a file of its own next to the journal: SQLite has one writer
+    /// per file, and index writes waiting on journal writes stalled actor threads in the driver's 150 ms busy sleep.
+    /// On PostgreSQL it shares the journal's database.
+    /// </summary>
+    public string ResolvedIndexConnectionString
+    {
+        get
+        {
+            if (Provider != PersistenceProvider.Sqlite) return ResolvedConnectionString;
+            var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ResolvedConnectionString);
+            builder.DataSource = Path.ChangeExtension(builder.DataSource, null) + ".index.db";
+            return builder.ConnectionString;
+        }
+    }
 
     public string ResolvedConnectionString => Provider switch
     {

@@ -18,20 +18,21 @@ public sealed record OrderPage(IReadOnlyList<OrderSummary> Orders, string? NextA
 public sealed class OrderIndexStore(PersistenceOptions persistence)
 {
     private readonly DbProviderFactory _factory = persistence.Provider == PersistenceProvider.Sqlite ? SqliteFactory.Instance : NpgsqlFactory.Instance;
-    private readonly string _connectionString = persistence.ResolvedConnectionString;
+    private readonly string _connectionString = persistence.ResolvedIndexConnectionString;
+    private readonly string _journalConnectionString = persistence.ResolvedConnectionString;
 
-    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    private async Task<DbConnection> OpenAsync(CancellationToken ct, string? connectionString = null)
     {
         var connection = _factory.CreateConnection()!;
-        connection.ConnectionString = _connectionString;
+        connection.ConnectionString = connectionString ?? _connectionString;
         await connection.OpenAsync(ct).ConfigureAwait(false);
         return connection;
     }
 
-    /// <summary>Does the database answer? Used by readiness checks.</summary>
+    /// <summary>Does the journal's database answer? Used by readiness checks.</summary>
     public async Task PingAsync(CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenAsync(ct, _journalConnectionString).ConfigureAwait(false);
         await using var command = Command(connection, null, "SELECT 1");
         await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
     }
@@ -53,18 +54,6 @@ public sealed class OrderIndexStore(PersistenceOptions persistence)
             CREATE INDEX IF NOT EXISTS ix_order_index_status ON order_index (status, order_id);
             CREATE TABLE IF NOT EXISTS projection_offset (name TEXT PRIMARY KEY, offset_value BIGINT NOT NULL);
             """;
-        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        await EnsureTagIndexAsync(connection, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The journal plugin indexes its tag table by tag alone, so every events-by-tag poll scanned all rows of the tag
-    /// ever written (measured: CPU-bound at ~70 orders/s after 30k events). (tag, ordering_id) makes a poll a range read.
-    /// Fails until the plugin has created its tables; the projection retries.
-    /// </summary>
-    private static async Task EnsureTagIndexAsync(DbConnection connection, CancellationToken ct)
-    {
-        await using var command = Command(connection, null, "CREATE INDEX IF NOT EXISTS tags_tag_ordering_idx ON tags (tag, ordering_id)");
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

@@ -43,8 +43,10 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         _sharded = sharded;
         _state = OrderState.Empty(orderId);
         PersistenceId = $"order-{orderId}";
+        // An order lives for a handful of events: replaying them is cheaper than one snapshot query, and every new
+        // order's recovery used to ask the snapshot table first (measured ~8% of the CPU at peak throughput).
+        SnapshotPluginId = "akka.persistence.no-snapshot-store";
 
-        Recover<SnapshotOffer>(o => _state = (OrderState)o.Snapshot);
         Recover<IOrderEvent>(e => _state = _state.Apply(e));
         Recover<RecoveryCompleted>(_ => ResumeWork());
 
@@ -62,10 +64,6 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         Command<RedeliverStep>(r => { if (_state.DueSteps().Contains(r.Step)) Dispatch(r.Step); });
         Command<ReceiveTimeout>(_ => Passivate());
         Command<StopForHandOff>(_ => { _handingOff = true; StopIfHandedOff(); });
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning("snapshot of {0} failed: {1}", PersistenceId, f.Cause.Message));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(_ => { });
     }
 
     public static Props Props(string orderId, OrderServices services, OrderSettings settings, bool sharded = true) =>
@@ -214,7 +212,6 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             _state = _state.Apply(e);
             if (--remaining > 0) return;
             _commandSender = null;
-            if (_state.Version % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
             then?.Invoke();
             AfterChange();
         });

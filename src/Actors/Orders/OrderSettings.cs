@@ -19,7 +19,6 @@ public sealed record OrderSettings
     public int StepAttempts { get; init; } = 12;
 
     public double RandomFactor { get; init; } = 0.2;
-    public int SnapshotEvery { get; init; } = 20;
     public TimeSpan PassivateTerminalAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     public BackoffPolicy PaymentBackoff => new(PaymentBackoffMin, PaymentBackoffMax, RandomFactor);

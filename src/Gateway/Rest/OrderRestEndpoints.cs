@@ -92,7 +92,7 @@ public static class OrderRestEndpoints
         }
     });
 
-    private static async Task Handle(HttpContext http, Func<Task> body)
+    internal static async Task Handle(HttpContext http, Func<Task> body)
     {
         try
         {
@@ -112,7 +112,7 @@ public static class OrderRestEndpoints
         }
     }
 
-    private static async Task<T> ReadBodyAsync<T>(HttpContext http)
+    internal static async Task<T> ReadBodyAsync<T>(HttpContext http)
     {
         if (http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
             throw OrderApiException.Invalid([new FieldViolation("body", "must be JSON (Content-Type: application/json)")]);
@@ -145,7 +145,7 @@ public static class OrderRestEndpoints
 
     private static string Snake<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    private static Task WriteJsonAsync<T>(HttpContext http, int status, T body)
+    internal static Task WriteJsonAsync<T>(HttpContext http, int status, T body)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json; charset=utf-8";

@@ -38,7 +38,9 @@ public abstract class PaymentFailureSpecs(PersistenceProvider provider) : Simula
     [Fact]
     public async Task A_payment_that_keeps_timing_out_is_retried_then_rejected_and_voided()
     {
-        Providers.Configure(ProviderKind.Payment, new SimulationSettings(LatencyMs: 2000));
+        // Far longer than three 300 ms attempts and their backoff, even on a loaded machine: an answer that lands
+        // before the last attempt is (rightly) taken, and the test would see a confirmed order.
+        Providers.Configure(ProviderKind.Payment, new SimulationSettings(LatencyMs: 4000));
         var id = TestOrders.NewId();
         var view = await Node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Hybrid);
 
@@ -49,7 +51,7 @@ public abstract class PaymentFailureSpecs(PersistenceProvider provider) : Simula
         // The slow call may still land at the provider: the void by the same key makes sure nothing stays charged.
         Providers.Configure(ProviderKind.Payment, SimulationSettings.Instant);
         await Eventually(async () => (await Node.GetViewAsync(id)).Steps.Any(s => s.Step == "refund-payment" && s.Status == StepStatus.Succeeded), "the payment is voided");
-        await Task.Delay(2200);
+        await Task.Delay(4200);
         Assert.Equal(0, Providers.Payment.NetCharges);
     }
 

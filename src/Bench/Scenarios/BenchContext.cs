@@ -1,0 +1,44 @@
+using Orders.Bench.Target;
+
+namespace Orders.Bench.Scenarios;
+
+/// <summary>What every scenario gets: the options, where to write charts, and how to get a gateway to drive.</summary>
+public sealed class BenchContext(BenchOptions options)
+{
+    public BenchOptions Options { get; } = options;
+    public string RunId { get; } = $"b{DateTime.UtcNow:HHmmss}{Random.Shared.Next(1000):D3}";
+    private string? _postgres;
+
+    public string ChartPath(string name) => Path.Combine(Options.OutputDirectory, name + ".png");
+
+    /// <summary>The gateway under test: the one given by --target, or a fresh one in this process on <paramref name="database"/>.</summary>
+    public async Task<BenchTarget> TargetAsync(DatabaseKind database, string profile, params string[] settings)
+    {
+        if (Options.Target is not null) return await BenchTarget.ConnectAsync(Options.Target, Options.TargetRest!);
+        var postgres = database == DatabaseKind.PostgreSql ? _postgres ??= BenchDatabase.LocatePostgres(Options.Postgres) : null;
+        return await BenchTarget.StartAsync(database, postgres, profile, [.. settings, .. Options.GatewaySettings]);
+    }
+
+    public IEnumerable<DatabaseKind> DatabasesFor(bool comparesDatabases) =>
+        Options.Target is not null ? [DatabaseKind.Sqlite] : comparesDatabases ? Options.Databases : [Options.Databases[0]];
+
+    public string? PostgresAdmin(DatabaseKind database) =>
+        database == DatabaseKind.PostgreSql ? _postgres ??= BenchDatabase.LocatePostgres(Options.Postgres) : null;
+}
+
+public static class ScenarioCatalog
+{
+    public static readonly IReadOnlyList<string> Names = ["seed-latency", "throughput", "email-outage", "slow-payment", "limit"];
+
+    public static Task<IReadOnlyList<Report.ScenarioResult>> RunAsync(string name, BenchContext context) => name switch
+    {
+        "seed-latency" => One(SeedLatencyScenario.RunAsync(context)),
+        "throughput" => ThroughputScenario.RunAsync(context),
+        "email-outage" => One(EmailOutageScenario.RunAsync(context)),
+        "slow-payment" => One(SlowPaymentScenario.RunAsync(context)),
+        "limit" => LimitScenario.RunAsync(context),
+        _ => throw new ArgumentException($"unknown scenario '{name}'"),
+    };
+
+    private static async Task<IReadOnlyList<Report.ScenarioResult>> One(Task<Report.ScenarioResult> run) => [await run];
+}

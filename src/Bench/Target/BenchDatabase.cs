@@ -1,0 +1,91 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Orders.Bench.Target;
+
+public enum DatabaseKind { Sqlite, PostgreSql }
+
+/// <summary>A fresh database for one benchmark target: a SQLite file, or a new database on a PostgreSQL server.</summary>
+public sealed class BenchDatabase : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orders-bench", Guid.NewGuid().ToString("N"));
+    private readonly string? _postgresAdmin;
+    private readonly string? _postgresDatabase;
+
+    public BenchDatabase(DatabaseKind kind, string? postgresAdmin)
+    {
+        Kind = kind;
+        Directory.CreateDirectory(_directory);
+        if (kind == DatabaseKind.Sqlite)
+        {
+            ConnectionString = $"Data Source={Path.Combine(_directory, "orders.db")};Pooling=True;Default Timeout=30";
+            GatewaySettings = [$"--Orders:Persistence:SqlitePath={Path.Combine(_directory, "orders.db")}"];
+            return;
+        }
+        _postgresAdmin = postgresAdmin ?? throw new InvalidOperationException("PostgreSQL needs a server: pass --postgres CONNECTION or run scripts/postgres-throwaway.sh start");
+        _postgresDatabase = $"orders_bench_{Guid.NewGuid():N}";
+        Execute(_postgresAdmin, $"CREATE DATABASE {_postgresDatabase}");
+        ConnectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = _postgresDatabase, MaxPoolSize = 100 }.ConnectionString;
+        GatewaySettings = ["--Orders:Persistence:Provider=PostgreSql", $"--Orders:Persistence:ConnectionString={ConnectionString}"];
+    }
+
+    public DatabaseKind Kind { get; }
+    public string ConnectionString { get; }
+    public string[] GatewaySettings { get; }
+    public string Name => Kind == DatabaseKind.Sqlite ? "SQLite" : "PostgreSQL";
+
+    public DbConnection Open()
+    {
+        DbConnection connection = Kind == DatabaseKind.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public long Scalar(string sql)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value) : 0;
+    }
+
+    public long JournalRows() => Scalar("SELECT COUNT(*) FROM journal");
+
+    /// <summary>Finds the PostgreSQL server: the given connection string, ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or the throwaway script.</summary>
+    public static string LocatePostgres(string? given)
+    {
+        foreach (var candidate in new[] { given, Environment.GetEnvironmentVariable("ORDERS_BENCH_POSTGRES"), Environment.GetEnvironmentVariable("ORDERS_TEST_POSTGRES") })
+            if (!string.IsNullOrWhiteSpace(candidate)) return candidate;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Actors.sln"))) root = root.Parent;
+        var script = root is null ? null : Path.Combine(root.FullName, "scripts", "postgres-throwaway.sh");
+        if (script is null || !File.Exists(script))
+            throw new InvalidOperationException("PostgreSQL runs need a server: pass --postgres CONNECTION, set ORDERS_BENCH_POSTGRES, or run scripts/postgres-throwaway.sh start");
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, "start"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        var error = process.StandardError.ReadToEnd().Trim();
+        process.WaitForExit();
+        return process.ExitCode == 0 && output.Length > 0
+            ? output
+            : throw new InvalidOperationException($"could not start PostgreSQL ({error}); install Debian's postgresql package or pass --postgres CONNECTION");
+    }
+
+    private static void Execute(string connectionString, string sql)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_postgresDatabase is null) return;
+        NpgsqlConnection.ClearAllPools();
+        Execute(_postgresAdmin!, $"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)");
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orders.Actors.Providers;
+using Orders.Contracts.V1;
+using Orders.Gateway;
+using Orders.Gateway.Rest;
+
+namespace Orders.Bench.Target;
+
+/// <summary>
+/// The gateway under test: one this process starts (a fresh database, providers set by the scenario), or an existing
+/// one given by its gRPC and REST addresses. Either way it is driven over real gRPC and configured over REST.
+/// </summary>
+public sealed class BenchTarget : IAsyncDisposable
+{
+    private readonly WebApplication? _app;
+    private readonly GrpcChannel _channel;
+
+    private BenchTarget(Uri grpc, Uri rest, string description, WebApplication? app, BenchDatabase? database)
+    {
+        _app = app;
+        Database = database;
+        Description = description;
+        // Several HTTP/2 connections: one connection's stream limit (100) would cap a closed loop of 256 callers.
+        _channel = GrpcChannel.ForAddress(grpc, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        });
+        Client = new OrderService.OrderServiceClient(_channel);
+        Rest = new HttpClient { BaseAddress = rest, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public OrderService.OrderServiceClient Client { get; }
+    public HttpClient Rest { get; }
+    public BenchDatabase? Database { get; }
+    public string Description { get; }
+    public bool InProcess => _app is not null;
+
+    public static async Task<BenchTarget> StartAsync(DatabaseKind kind, string? postgresAdmin, string profile, IEnumerable<string> settings)
+    {
+        var database = new BenchDatabase(kind, postgresAdmin);
+        var app = GatewayHost.Build([
+            "--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", $"--Orders:SimulationProfile={profile}",
+            $"--Orders:InitialStock:{Load.OrderFlow.Sku}=1000000000", "--Logging:LogLevel:Default=Warning", "--Orders:AkkaLogLevel=WARNING",
+            "--Orders:Webhooks:Secret=bench", .. database.GatewaySettings, .. settings]);
+        await app.StartAsync();
+        var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
+        var target = new BenchTarget(endpoints.GrpcAddress, endpoints.HttpAddress, $"in-process gateway on {database.Name}, {profile} providers", app, database);
+        await target.WaitUntilReadyAsync();
+        return target;
+    }
+
+    public static async Task<BenchTarget> ConnectAsync(Uri grpc, Uri rest)
+    {
+        var target = new BenchTarget(grpc, rest, $"gateway at {grpc} (REST {rest})", null, null);
+        await target.WaitUntilReadyAsync();
+        return target;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await Rest.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Description} did not become ready within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Changes a simulated provider through the gateway's REST API (the same call an operator makes).</summary>
+    public async Task SimulateAsync(ProviderKind provider, SimulationSettings settings)
+    {
+        using var response = await Rest.PutAsJsonAsync($"/v1/simulations/{provider.ToString().ToLowerInvariant()}", settings, RestJson.Options);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"the gateway refused the {provider} simulation: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>JIT, connection pools, and the allocation of every order shard happen before anything is measured.</summary>
+    public async Task WarmUpAsync(int orders, int concurrency)
+    {
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= orders)
+                await Client.PlaceOrderAsync(Load.OrderFlow.Request($"warm-{Guid.NewGuid():N}", ResponseMode.Accepted), deadline: DateTime.UtcNow.AddSeconds(30));
+        }));
+    }
+
+    public static ResourceSample Sample()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new ResourceSample(self.TotalProcessorTime, self.WorkingSet64, self.PeakWorkingSet64);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        Rest.Dispose();
+        if (_app is not null)
+        {
+            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await _app.StopAsync(stop.Token);
+            await _app.DisposeAsync();
+        }
+        Database?.Dispose();
+    }
+}
+
+public sealed record ResourceSample(TimeSpan Cpu, long RssBytes, long PeakRssBytes);
+
+internal static class JsonDefaults
+{
+    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+}

@@ -1,0 +1,37 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Orders.Actors.Hosting;
+using Orders.Actors.Orders;
+using Orders.Actors.Providers;
+using Orders.Gateway.Application;
+using static Orders.Gateway.Rest.OrderRestEndpoints;
+
+namespace Orders.Gateway.Rest;
+
+/// <summary>
+/// Fault injection for the simulated providers of this node: latency, error rate, slow mode and outage windows.
+/// How the benchmarks and operators rehearse the chapter's failures (an email outage, a payment provider gone slow).
+/// </summary>
+public static class SimulationRestEndpoints
+{
+    public static void MapSimulationRest(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/simulations", (HttpContext http, IRequiredActor<ActorKeys.ProviderControl> control) => Handle(http, async () =>
+            await AnswerAsync(http, await control.ActorRef.Ask<object>(ProviderControlProtocol.GetSimulations.Instance, TimeSpan.FromSeconds(5)))));
+        app.MapPut("/v1/simulations/{provider}", (HttpContext http, string provider, IRequiredActor<ActorKeys.ProviderControl> control) => Handle(http, async () =>
+        {
+            if (!Enum.TryParse<ProviderKind>(provider, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+                throw OrderApiException.Invalid([new FieldViolation("provider", $"must be one of {string.Join(", ", Enum.GetNames<ProviderKind>().Select(n => n.ToLowerInvariant()))}")]);
+            var settings = await ReadBodyAsync<SimulationSettings>(http);
+            await AnswerAsync(http, await control.ActorRef.Ask<object>(new ProviderControlProtocol.ConfigureSimulation(kind, settings), TimeSpan.FromSeconds(5)));
+        }));
+    }
+
+    private static Task AnswerAsync(HttpContext http, object reply) => reply switch
+    {
+        ProviderControlProtocol.Simulations s => WriteJsonAsync(http, StatusCodes.Status200OK,
+            s.Settings.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)),
+        ProviderControlProtocol.SimulationRejected r => throw OrderApiException.Invalid([new FieldViolation("body", r.Reason)]),
+        _ => throw new OrderApiException(ApiError.Unavailable, $"unexpected answer {reply.GetType().Name}"),
+    };
+}
