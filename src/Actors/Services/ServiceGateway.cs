@@ -32,7 +32,9 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         var options = Backoff.OnFailure(
                 ServiceWorker.Props(handler, settings, Self), $"{service}-worker",
                 settings.MinBackoff, settings.MaxBackoff, settings.RandomFactor, maxNrOfRetries: -1)
-            .WithAutoReset(settings.ResetAfter);
+            .WithAutoReset(settings.ResetAfter)
+            // A trip is the breaker opening, expected and already logged by the worker as one warning line.
+            .WithSupervisorStrategy(new OneForOneStrategy(-1, -1, Decider.From(Directive.Restart), loggingEnabled: false));
         _supervisor = Context.ActorOf(BackoffSupervisor.Props(options), $"{service}-supervisor");
 
         Receive<IServiceRequest>(Route);

@@ -46,18 +46,21 @@ public static class SlowPaymentScenario
             report => flow.WaitForAllAsync(TimeSpan.FromSeconds(120), (done, all) => report(done, all)));
 
         var (placeBefore, placeSlow) = (places.Window(1, before), places.Window(before, before + slow));
-        var (getBefore, getSlow) = (gets.Window(1, before), gets.Window(before, before + slow));
+        var (getBefore, getSlow, getAfter) = (gets.Window(1, before), gets.Window(before, before + slow), gets.Window(before + slow, before + slow + after));
         result.Add(new Figure("HYBRID checkout p99 before", placeBefore.P99Ms, "ms"));
         result.Add(new Figure("HYBRID checkout p50 while payment is slow", placeSlow.P50Ms, "ms"));
         result.Add(new Figure("HYBRID checkout p99 while payment is slow", placeSlow.P99Ms, "ms"));
         result.Add(new Figure("HYBRID checkout client errors", places.Summary().Errors, ""));
         result.Add(new Figure("GetOrder p99 before", getBefore.P99Ms, "ms"));
-        result.Add(Figure.AtMost("GetOrder p99 while payment is slow", getSlow.P99Ms, "ms", Math.Max(10, Math.Round(getBefore.P99Ms * 1.5, 1))));
+        // The issue sets no number here; ours: within 2x of before. A cascade would put reads at the 5 s payment timeout.
+        result.Add(Figure.AtMost("GetOrder p99 while payment is slow", getSlow.P99Ms, "ms", Math.Max(10, Math.Round(getBefore.P99Ms * 2, 1))));
+        result.Add(new Figure("GetOrder p99 after", getAfter.P99Ms, "ms"));
         result.Add(new Figure("GetOrder errors", gets.Summary().Errors, ""));
         foreach (var group in finished.GroupBy(f => f.Status))
             result.Add(new Figure($"orders ending {group.Key}", group.Count(), ""));
-        result.Notes.Add("Orders placed while payment is slow end Rejected (payment unavailable) within seconds: each ask times out (5 s), "
-                         + "the supervisor trips after 5 consecutive failures and answers at once while it backs off. Nothing waits 10 s per call, and reads never queue behind payments.");
+        result.Notes.Add("While payment is slow, the first checkouts wait out the 5 s payment timeout; after 5 consecutive failures the payment "
+                         + "worker trips and later attempts are answered at once (payment unavailable) while it backs off, so those orders end Rejected. "
+                         + "No call waits the full 10 s, and reads do not queue behind payments.");
 
         var (placeLine, getLine) = (places.Timeline(), gets.Timeline());
         result.Data["checkout_timeline"] = placeLine;

@@ -84,15 +84,21 @@ public sealed class BenchTarget : IAsyncDisposable
             throw new InvalidOperationException($"the gateway refused the {provider} simulation: {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>JIT, connection pools, and the allocation of every order shard happen before anything is measured.</summary>
+    /// <summary>
+    /// JIT, connection pools, and the allocation of every order shard happen before anything is measured; the warm-up
+    /// orders are waited for, so their fire-and-forget steps do not run into the first measured seconds.
+    /// </summary>
     public async Task WarmUpAsync(int orders, int concurrency)
     {
+        var flow = new Load.OrderFlow(Client, $"warm-{Guid.NewGuid():N}"[..16]);
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
-            while (Interlocked.Increment(ref next) <= orders)
-                await Client.PlaceOrderAsync(Load.OrderFlow.Request($"warm-{Guid.NewGuid():N}", ResponseMode.Accepted), deadline: DateTime.UtcNow.AddSeconds(30));
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= orders)
+                await flow.PlaceAsync(n, ResponseMode.Accepted, TimeSpan.FromSeconds(30));
         }));
+        await flow.WaitForAllAsync(TimeSpan.FromSeconds(120));
     }
 
     public static ResourceSample Sample()
