@@ -18,8 +18,11 @@ public static class SimulationRestEndpoints
     {
         app.MapGet("/v1/simulations", (HttpContext http, IRequiredActor<ActorKeys.ProviderControl> control) => Handle(http, async () =>
             await AnswerAsync(http, await control.ActorRef.Ask<object>(ProviderControlProtocol.GetSimulations.Instance, TimeSpan.FromSeconds(5)))));
-        app.MapPut("/v1/simulations/{provider}", (HttpContext http, string provider, IRequiredActor<ActorKeys.ProviderControl> control) => Handle(http, async () =>
+        app.MapPut("/v1/simulations/{provider}", (HttpContext http, string provider, IRequiredActor<ActorKeys.ProviderControl> control, OrderSystemOptions orders) => Handle(http, async () =>
         {
+            if (!string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl))
+                throw new OrderApiException(ApiError.FailedPrecondition,
+                    $"this node calls the shared provider simulator at {orders.ProviderSimulatorUrl}; change simulations there (PUT {orders.ProviderSimulatorUrl.TrimEnd('/')}{ProviderWire.Simulations}/{provider})");
             if (!Enum.TryParse<ProviderKind>(provider, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
                 throw OrderApiException.Invalid([new FieldViolation("provider", $"must be one of {string.Join(", ", Enum.GetNames<ProviderKind>().Select(n => n.ToLowerInvariant()))}")]);
             var settings = await ReadBodyAsync<SimulationSettings>(http);
