@@ -37,7 +37,9 @@ public static class GatewayHost
         providers ??= OrderSystemHosting.ProvidersFor(orders.SimulationProfile);
         var clients = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
             ? providers.Clients
-            : new RemoteProviders(new Uri(orders.ProviderSimulatorUrl, UriKind.RelativeOrAbsolute)).Clients;
+            : Uri.TryCreate(orders.ProviderSimulatorUrl, UriKind.Absolute, out var simulator)
+                ? new RemoteProviders(simulator).Clients
+                : throw new ArgumentException($"Orders:ProviderSimulatorUrl must be an absolute http(s) URL such as http://127.0.0.1:5390, not '{orders.ProviderSimulatorUrl}'");
 
         var endpoints = new GatewayEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
