@@ -68,6 +68,7 @@ public static class OrderSystemHosting
             SqliteDatabase.Prepare(connectionString);
             SqliteDatabase.Prepare(persistence.ResolvedIndexConnectionString);
         }
+        JournalSchemaUpgrade.Apply(persistence);
         var connection = $$"""
             connection-string = {{Quote(connectionString)}}
             provider-name = {{Quote(persistence.LinqToDbProvider)}}
