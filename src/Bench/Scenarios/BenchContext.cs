@@ -21,9 +21,6 @@ public sealed class BenchContext(BenchOptions options)
 
     public IEnumerable<DatabaseKind> DatabasesFor(bool comparesDatabases) =>
         Options.Target is not null ? [DatabaseKind.Sqlite] : comparesDatabases ? Options.Databases : [Options.Databases[0]];
-
-    public string? PostgresAdmin(DatabaseKind database) =>
-        database == DatabaseKind.PostgreSql ? _postgres ??= BenchDatabase.LocatePostgres(Options.Postgres) : null;
 }
 
 public static class ScenarioCatalog
