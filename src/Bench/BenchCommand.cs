@@ -9,6 +9,8 @@ namespace Orders.Bench;
 /// <summary>Runs the named scenarios, prints each result beside its targets, writes results.json and the charts.</summary>
 public static class BenchCommand
 {
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
     public static async Task<int> RunAsync(string[] args)
     {
         BenchOptions options;
@@ -51,7 +53,7 @@ public static class BenchCommand
             size = options.Size.ToString(),
             at = DateTimeOffset.UtcNow,
             scenarios = results.Select(r => new { scenario = r.Scenario, setup = r.Setup, figures = r.Figures, notes = r.Notes, charts = r.Charts, data = r.Data }),
-        }, Target.JsonDefaults.Indented));
+        }, Indented));
         var missed = results.SelectMany(r => r.Figures.Where(f => f.Met == false).Select(f => $"{r.Scenario}: {f.Name}")).ToList();
         AnsiConsole.MarkupLine($"results: {Markup.Escape(Path.GetFullPath(path))}; targets met {results.Sum(r => r.Figures.Count(f => f.Met == true))}, missed {missed.Count}");
         foreach (var miss in missed) AnsiConsole.MarkupLine($"  [red]missed[/] {Markup.Escape(miss)}");

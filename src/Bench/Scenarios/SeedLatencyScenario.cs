@@ -57,11 +57,11 @@ public static class SeedLatencyScenario
         result.Add(new Figure("orders not finished within 120 s", unfinished, ""));
 
         result.Data["latency"] = summaries.ToDictionary(kv => kv.Key.ToString(), kv => (object)kv.Value);
-        result.Data["distribution"] = recorders.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Distribution().Select(d => new { percentile = d.Percentile, ms = d.Ms }).ToList());
+        var distributions = recorders.ToDictionary(r => r.Key, r => r.Value.Distribution());
+        result.Data["distribution"] = distributions.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value.Select(d => new { percentile = d.Percentile, ms = d.Ms }).ToList());
         result.Charts.Add(Charts.Lines(context.ChartPath("seed-latency"), "Client latency by response mode (seed latencies)",
             "latency (ms)", "percentile of calls",
-            recorders.Select(r => new Series(r.Key.ToString().ToUpperInvariant(),
-                r.Value.Distribution().Select(d => d.Ms).ToArray(), r.Value.Distribution().Select(d => d.Percentile).ToArray()))));
+            distributions.Select(d => new Series(d.Key.ToString().ToUpperInvariant(), d.Value.Select(p => p.Ms).ToArray(), d.Value.Select(p => p.Percentile).ToArray()))));
         return result;
     }
 }

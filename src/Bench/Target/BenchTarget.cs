@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -121,8 +120,3 @@ public sealed class BenchTarget : IAsyncDisposable
 }
 
 public sealed record ResourceSample(TimeSpan Cpu, long RssBytes, long PeakRssBytes);
-
-internal static class JsonDefaults
-{
-    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-}

@@ -13,11 +13,8 @@ public sealed class ReadinessCheck(ActorSystem system, OrderIndexStore database)
         var cluster = Cluster.Get(system);
         var member = cluster.SelfMember;
         var state = cluster.State;
-        var membership = new Dictionary<string, object>
-        {
-            ["membersUp"] = state.Members.Count(m => m.Status == MemberStatus.Up),
-            ["unreachable"] = state.Unreachable.Count,
-        };
+        var (up, unreachable) = (state.Members.Count(m => m.Status == MemberStatus.Up), state.Unreachable.Count);
+        var membership = new Dictionary<string, object> { ["membersUp"] = up, ["unreachable"] = unreachable };
         if (member.Status != MemberStatus.Up)
             return HealthCheckResult.Unhealthy($"cluster member is {member.Status}, not Up");
         try
@@ -31,6 +28,6 @@ public sealed class ReadinessCheck(ActorSystem system, OrderIndexStore database)
             return HealthCheckResult.Unhealthy($"the journal database does not answer: {e.Message}");
         }
         return HealthCheckResult.Healthy(
-            $"member {member.Address} is Up ({membership["membersUp"]} up, {membership["unreachable"]} unreachable); the journal database answers", membership);
+            $"member {member.Address} is Up ({up} up, {unreachable} unreachable); the journal database answers", membership);
     }
 }

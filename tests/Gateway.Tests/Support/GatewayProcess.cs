@@ -81,8 +81,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>SIGTERM, as an operator's stop does: the node leaves the cluster through CoordinatedShutdown.</summary>
     public async Task<TimeSpan> TerminateAsync(TimeSpan within)
     {
