@@ -7,7 +7,7 @@ namespace Orders.Bench.Scenarios;
 
 public sealed record ThroughputLevel(
     string Database, int Concurrency, double AcceptedPerSecond, double CompletedPerSecond, double EventsPerSecond,
-    double EventsPerOrder, double CpuMsPerOrder, double PeakRssMb, double P50Ms, double P99Ms, long Errors, int Unfinished);
+    double EventsPerOrder, double CpuMsPerOrder, double PeakRssMb, double AllocatedKbPerOrder, double GcPausePercent, int Gen2Collections, double P50Ms, double P99Ms, long Errors, int Unfinished);
 
 /// <summary>
 /// Peak throughput: zero-latency providers, closed-loop HYBRID orders at rising concurrency; accepted and completed
@@ -43,6 +43,8 @@ public static class ThroughputScenario
             result.Add(new Figure("journal rows/s", best.EventsPerSecond, "rows/s"));
             result.Add(new Figure("CPU per completed order (whole process)", best.CpuMsPerOrder, "ms"));
             result.Add(new Figure("peak RSS (whole process)", best.PeakRssMb, "MB"));
+            result.Add(new Figure("allocated per completed order (whole process)", best.AllocatedKbPerOrder, "KB"));
+            result.Add(new Figure("time paused for GC", best.GcPausePercent, "%"));
             if (target.Database is { } db)
             {
                 var limit = await LimitScenario.MeasureAsync(db, TimeSpan.FromSeconds(o.Pick(2, 10)));
@@ -88,6 +90,9 @@ public static class ThroughputScenario
             completed == 0 ? 0 : rows / (double)completed,
             completed == 0 ? 0 : (after.Cpu - before.Cpu).TotalMilliseconds / completed,
             after.PeakRssBytes / 1048576.0,
+            completed == 0 ? 0 : (after.AllocatedBytes - before.AllocatedBytes) / 1024.0 / completed,
+            100 * (after.GcPause - before.GcPause) / (after.Timestamp - before.Timestamp),
+            after.Gen2Collections - before.Gen2Collections,
             summary.P50Ms, summary.P99Ms, summary.Errors, unfinished);
     }
 }

@@ -103,7 +103,8 @@ public sealed class BenchTarget : IAsyncDisposable
     public static ResourceSample Sample()
     {
         using var self = Process.GetCurrentProcess();
-        return new ResourceSample(self.TotalProcessorTime, self.WorkingSet64, self.PeakWorkingSet64);
+        return new ResourceSample(self.TotalProcessorTime, self.WorkingSet64, self.PeakWorkingSet64,
+            GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(2), DateTime.UtcNow);
     }
 
     public async ValueTask DisposeAsync()
@@ -119,4 +120,4 @@ public sealed class BenchTarget : IAsyncDisposable
     }
 }
 
-public sealed record ResourceSample(TimeSpan Cpu, long RssBytes, long PeakRssBytes);
+public sealed record ResourceSample(TimeSpan Cpu, long RssBytes, long PeakRssBytes, long AllocatedBytes, TimeSpan GcPause, int Gen2Collections, DateTime Timestamp);
