@@ -77,6 +77,9 @@ public static class OrderSystemHosting
             ? options.AkkaLogLevel.ToUpperInvariant()
             : throw new ArgumentException($"Orders:AkkaLogLevel must be DEBUG, INFO, WARNING or ERROR, not '{options.AkkaLogLevel}'");
         var overlay = persistence.Provider == PersistenceProvider.Sqlite ? "sqlite.hocon" : "postgresql.hocon";
+        if (persistence.Provider == PersistenceProvider.Sqlite)
+            builder.AddSetup(SqliteDatabase.WaitForLocksInside(connectionString, persistence.LinqToDbProvider,
+                "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql"));
         return builder
             .AddHocon($$"""
                 akka.actor.ask-timeout = 10s

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Akka.Persistence.Sql.Config;
+
+namespace Orders.Actors.Journal;
+
+/// <summary>One journal row as Akka.Persistence.Sql stores it (Csv tags, writer uuid column).</summary>
+public sealed record StoredEvent(
+    string PersistenceId, long SequenceNr, long Created, string Manifest, byte[] Message, int SerializerId,
+    string? WriterUuid, string Tags);
+
+/// <summary>
+/// The three statements on the hot path of every persistent actor - insert a batch, read the highest sequence
+/// number, replay - against Akka.Persistence.Sql's own journal table and column names, in plain ADO.NET with
+/// reused commands: no query is translated or built per call.
+/// </summary>
+public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
+{
+    private readonly EventJournalTableConfig _table = config.TableConfig.EventJournalTable;
+
+    protected string Table => config.TableConfig.SchemaName is { Length: > 0 } schema
+        ? $"{Quote(schema)}.{Quote(_table.Name)}"
+        : Quote(_table.Name);
+
+    protected JournalTableColumnNames Columns => _table.ColumnNames;
+
+    protected bool WritesWriterUuid => _table.UseWriterUuidColumn;
+
+    /// <summary>A connection that writes batches; each writer loop owns one for its lifetime.</summary>
+    public abstract Task<JournalWriterConnection> OpenWriterAsync(CancellationToken ct);
+
+    public async Task<long> HighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT MAX({Quote(Columns.SequenceNumber)}) FROM {Table} WHERE {Quote(Columns.PersistenceId)} = @pid AND {Quote(Columns.SequenceNumber)} > @from";
+        Add(command, "pid", persistenceId);
+        Add(command, "from", fromSequenceNr);
+        var result = await command.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? 0 : Convert.ToInt64(result);
+    }
+
+    public async Task ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<StoredEvent> onEvent, CancellationToken ct)
+    {
+        if (max <= 0) return;
+        await using var connection = await OpenReaderAsync(ct);
+        await using var command = connection.CreateCommand();
+        var c = Columns;
+        command.CommandText =
+            $"SELECT {Quote(c.SequenceNumber)}, {Quote(c.Created)}, {Quote(c.Manifest)}, {Quote(c.Message)}, {Quote(c.Identifier)}, " +
+            $"{(WritesWriterUuid ? Quote(c.WriterUuid) : "NULL")}, {Quote(c.Tags)} FROM {Table} " +
+            $"WHERE {Quote(c.PersistenceId)} = @pid AND {Quote(c.SequenceNumber)} >= @from AND {Quote(c.SequenceNumber)} <= @to AND {Quote(c.Deleted)} = @deleted " +
+            $"ORDER BY {Quote(c.SequenceNumber)} LIMIT @max";
+        Add(command, "pid", persistenceId);
+        Add(command, "from", fromSequenceNr);
+        Add(command, "to", toSequenceNr);
+        Add(command, "deleted", false);
+        Add(command, "max", max);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            onEvent(new StoredEvent(
+                persistenceId,
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? "" : reader.GetString(2),
+                (byte[])reader.GetValue(3),
+                reader.IsDBNull(4) ? 0 : reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? "" : reader.GetString(6)));
+        }
+    }
+
+    protected string InsertSql()
+    {
+        var c = Columns;
+        var columns = new List<string> { c.PersistenceId, c.SequenceNumber, c.Deleted, c.Created, c.Manifest, c.Message, c.Identifier, c.Tags };
+        if (WritesWriterUuid) columns.Add(c.WriterUuid);
+        var names = InsertParameters(WritesWriterUuid);
+        return $"INSERT INTO {Table} ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
+    }
+
+    /// <summary>The insert's parameter names, in the order <see cref="Bind"/> fills them.</summary>
+    protected static string[] InsertParameters(bool writesWriterUuid) =>
+        new[] { "pid", "seq", "deleted", "created", "manifest", "message", "identifier", "tags", "writer" }[..(writesWriterUuid ? 9 : 8)];
+
+    protected static void Bind(IList<DbParameter> values, StoredEvent row)
+    {
+        values[0].Value = row.PersistenceId;
+        values[1].Value = row.SequenceNr;
+        values[2].Value = false;
+        values[3].Value = row.Created;
+        values[4].Value = row.Manifest;
+        values[5].Value = row.Message;
+        values[6].Value = row.SerializerId;
+        values[7].Value = row.Tags;
+        if (values.Count > 8) values[8].Value = (object?)row.WriterUuid ?? DBNull.Value;
+    }
+
+    protected abstract Task<DbConnection> OpenReaderAsync(CancellationToken ct);
+
+    protected static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+
+    protected static DbParameter Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>A writer's connection: writes one batch of rows in one transaction.</summary>
+public abstract class JournalWriterConnection : IAsyncDisposable
+{
+    public abstract Task WriteAsync(IReadOnlyList<StoredEvent> rows, CancellationToken ct);
+
+    public abstract ValueTask DisposeAsync();
+}

@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+
+namespace Orders.Actors.Journal;
+
+/// <summary>
+/// Gathers the rows of concurrent persist calls (many orders at once) into batches: each writer loop takes
+/// whatever is waiting, up to <c>batch-size</c> rows, and writes it as one transaction. Under load the batches
+/// grow by themselves; when idle, a single row is written at once.
+/// </summary>
+public sealed class JournalWriteBatcher : IAsyncDisposable
+{
+    private sealed record PendingWrite(IReadOnlyList<StoredEvent> Rows, TaskCompletionSource Done);
+
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task[] _writers;
+
+    public JournalWriteBatcher(JournalDatabase database, int writers, int batchSize)
+    {
+        if (writers < 1) throw new ArgumentOutOfRangeException(nameof(writers), writers, "journal parallelism must be at least 1");
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "journal batch-size must be at least 1");
+        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteLoopAsync(database, batchSize))).ToArray();
+    }
+
+    /// <summary>Completes once the rows are committed; fails with the batch's error.</summary>
+    public Task WriteAsync(IReadOnlyList<StoredEvent> rows)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new PendingWrite(rows, done)))
+            done.SetException(new InvalidOperationException("the journal is shutting down; the write was not accepted"));
+        return done.Task;
+    }
+
+    private async Task WriteLoopAsync(JournalDatabase database, int batchSize)
+    {
+        var token = _stopping.Token;
+        JournalWriterConnection? connection = null;
+        var batch = new List<PendingWrite>();
+        var rows = new List<StoredEvent>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(token))
+            {
+                batch.Clear();
+                rows.Clear();
+                // An atomic write larger than batch-size still goes in whole, as its own batch.
+                while (_queue.Reader.TryPeek(out var next)
+                       && (rows.Count == 0 || rows.Count + next.Rows.Count <= batchSize)
+                       && _queue.Reader.TryRead(out next))
+                {
+                    batch.Add(next);
+                    rows.AddRange(next.Rows);
+                }
+                if (batch.Count == 0) continue;
+                try
+                {
+                    connection ??= await database.OpenWriterAsync(token);
+                    await connection.WriteAsync(rows, token);
+                    foreach (var write in batch) write.Done.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    // A broken connection is opened afresh for the next batch; this batch's writers see the error.
+                    if (connection is not null) await connection.DisposeAsync();
+                    connection = null;
+                    foreach (var write in batch) write.Done.TrySetException(e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Writes already queued are finished before the connections close.
+        _queue.Writer.TryComplete();
+        await Task.WhenAny(Task.WhenAll(_writers), Task.Delay(TimeSpan.FromSeconds(10)));
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_writers);
+        while (_queue.Reader.TryRead(out var left))
+            left.Done.TrySetException(new InvalidOperationException("the journal stopped before the write was committed"));
+        _stopping.Dispose();
+    }
+}
