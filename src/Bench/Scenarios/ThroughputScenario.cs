@@ -18,7 +18,7 @@ public static class ThroughputScenario
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(BenchContext context)
     {
         var o = context.Options;
-        var levels = o.Callers ?? o.Pick<int[]>([4, 16], [4, 16, 64, 256]);
+        var levels = o.Callers ?? o.Pick<int[]>([4, 16], [4, 16, 64, 128, 256]);
         var seconds = o.Seconds ?? o.Pick(2, 15);
         var results = new List<ScenarioResult>();
         var rows = new List<ThroughputLevel>();
