@@ -10,12 +10,14 @@ public sealed record StoredEvent(
 
 /// <summary>
 /// The three statements on the hot path of every persistent actor - insert a batch, read the highest sequence
-/// number, replay - against Akka.Persistence.Sql's own journal table and column names, in plain ADO.NET with
-/// reused commands: no query is translated or built per call.
+/// number, replay - against Akka.Persistence.Sql's own journal table and column names, in plain ADO.NET: each
+/// statement's text is built once, nothing is translated per call.
 /// </summary>
 public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
 {
     private readonly EventJournalTableConfig _table = config.TableConfig.EventJournalTable;
+    private string? _highestSql;
+    private string? _replaySql;
 
     protected string Table => config.TableConfig.SchemaName is { Length: > 0 } schema
         ? $"{Quote(schema)}.{Quote(_table.Name)}"
@@ -32,7 +34,7 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
     {
         await using var connection = await OpenReaderAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT MAX({Quote(Columns.SequenceNumber)}) FROM {Table} WHERE {Quote(Columns.PersistenceId)} = @pid AND {Quote(Columns.SequenceNumber)} > @from";
+        command.CommandText = _highestSql ??= $"SELECT MAX({Quote(Columns.SequenceNumber)}) FROM {Table} WHERE {Quote(Columns.PersistenceId)} = @pid AND {Quote(Columns.SequenceNumber)} > @from";
         Add(command, "pid", persistenceId);
         Add(command, "from", fromSequenceNr);
         var result = await command.ExecuteScalarAsync(ct);
@@ -45,7 +47,7 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
         await using var connection = await OpenReaderAsync(ct);
         await using var command = connection.CreateCommand();
         var c = Columns;
-        command.CommandText =
+        command.CommandText = _replaySql ??=
             $"SELECT {Quote(c.SequenceNumber)}, {Quote(c.Created)}, {Quote(c.Manifest)}, {Quote(c.Message)}, {Quote(c.Identifier)}, " +
             $"{(WritesWriterUuid ? Quote(c.WriterUuid) : "NULL")}, {Quote(c.Tags)} FROM {Table} " +
             $"WHERE {Quote(c.PersistenceId)} = @pid AND {Quote(c.SequenceNumber)} >= @from AND {Quote(c.SequenceNumber)} <= @to AND {Quote(c.Deleted)} = @deleted " +

@@ -43,6 +43,7 @@ public sealed class SqliteJournalDatabase(JournalConfig config) : JournalDatabas
             _values = InsertParameters(writesWriterUuid).Select(name => Add(_insert, name, null)).ToArray();
         }
 
+        // Microsoft.Data.Sqlite does its I/O synchronously anyway; the batch runs on the writer loop's thread.
         public override Task WriteAsync(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
         {
             using var transaction = _connection.BeginTransaction();

@@ -54,7 +54,8 @@ public sealed class JournalFailureSpecs : Akka.TestKit.Xunit2.TestKit
         var order = NewOrderActor("jf-2");
         Watch(order);
         order.Tell(new PlaceOrder("jf-2", TestOrders.Details(), ResponseMode.Hybrid, MessageContext.New()));
-        var ask = _payment.ExpectMsg<AuthorizePayment>();
+        // Generous waits: on a loaded 2-core CI machine the first messages of a fresh system can take seconds.
+        var ask = _payment.ExpectMsg<AuthorizePayment>(TimeSpan.FromSeconds(10));
 
         await _journal.OnWrite.Fail();
         _payment.Reply(new PaymentApproved("jf-2", "auth-1"));
@@ -63,7 +64,7 @@ public sealed class JournalFailureSpecs : Akka.TestKit.Xunit2.TestKit
 
         await _journal.OnWrite.Pass();
         var recovered = NewOrderActor("jf-2");
-        var again = _payment.ExpectMsg<AuthorizePayment>();
+        var again = _payment.ExpectMsg<AuthorizePayment>(TimeSpan.FromSeconds(10));
         Assert.Equal(ask.IdempotencyKey, again.IdempotencyKey);
         _payment.Reply(new PaymentApproved("jf-2", "auth-1"));
 
