@@ -41,7 +41,7 @@ public sealed class DirectSqlJournal : SqlWriteJournal
             var p when p.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) => new PostgresJournalDatabase(_config),
             var p => throw new ConfigurationException($"{nameof(DirectSqlJournal)} supports SQLite and PostgreSQL, not provider '{p}'"),
         };
-        _batcher = new JournalWriteBatcher(_database, _config.DaoConfig.Parallelism, _config.DaoConfig.BatchSize);
+        _batcher = new JournalWriteBatcher(_database.OpenWriterAsync, _config.DaoConfig.Parallelism, _config.DaoConfig.BatchSize);
         _writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
         _tagSeparator = _config.PluginConfig.TagSeparator;
     }

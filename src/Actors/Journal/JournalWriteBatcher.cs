@@ -15,11 +15,11 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
 
-    public JournalWriteBatcher(JournalDatabase database, int writers, int batchSize)
+    public JournalWriteBatcher(Func<CancellationToken, Task<JournalWriterConnection>> openWriter, int writers, int batchSize)
     {
         if (writers < 1) throw new ArgumentOutOfRangeException(nameof(writers), writers, "journal parallelism must be at least 1");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "journal batch-size must be at least 1");
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteLoopAsync(database, batchSize))).ToArray();
+        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteLoopAsync(openWriter, batchSize))).ToArray();
     }
 
     /// <summary>Completes once the rows are committed; fails with the batch's error.</summary>
@@ -31,7 +31,7 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
         return done.Task;
     }
 
-    private async Task WriteLoopAsync(JournalDatabase database, int batchSize)
+    private async Task WriteLoopAsync(Func<CancellationToken, Task<JournalWriterConnection>> openWriter, int batchSize)
     {
         var token = _stopping.Token;
         JournalWriterConnection? connection = null;
@@ -54,7 +54,7 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
                 if (batch.Count == 0) continue;
                 try
                 {
-                    connection ??= await database.OpenWriterAsync(token);
+                    connection ??= await openWriter(token);
                     await connection.WriteAsync(rows, token);
                     foreach (var write in batch) write.Done.TrySetResult();
                 }
