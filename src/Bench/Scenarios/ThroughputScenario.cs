@@ -7,7 +7,8 @@ namespace Orders.Bench.Scenarios;
 
 public sealed record ThroughputLevel(
     string Database, int Concurrency, double AcceptedPerSecond, double CompletedPerSecond, double EventsPerSecond,
-    double EventsPerOrder, double CpuMsPerOrder, double PeakRssMb, double AllocatedKbPerOrder, double GcPausePercent, int Gen2Collections, double P50Ms, double P99Ms, long Errors, int Unfinished);
+    double EventsPerOrder, double CpuMsPerOrder, double PeakRssMb, double AllocatedKbPerOrder, double GcPausePercent,
+    int Gen2Collections, double P50Ms, double P99Ms, long Errors, int Unfinished);
 
 /// <summary>
 /// Peak throughput: zero-latency providers, closed-loop HYBRID orders at rising concurrency; accepted and completed
