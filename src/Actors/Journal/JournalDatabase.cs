@@ -72,31 +72,18 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
         }
     }
 
-    protected string InsertSql()
+    /// <summary>"INSERT INTO journal (columns)" in the order of <see cref="InsertParameters"/>; each database adds its values clause.</summary>
+    protected string InsertInto()
     {
         var c = Columns;
         var columns = new List<string> { c.PersistenceId, c.SequenceNumber, c.Deleted, c.Created, c.Manifest, c.Message, c.Identifier, c.Tags };
         if (WritesWriterUuid) columns.Add(c.WriterUuid);
-        var names = InsertParameters(WritesWriterUuid);
-        return $"INSERT INTO {Table} ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
+        return $"INSERT INTO {Table} ({string.Join(", ", columns.Select(Quote))})";
     }
 
-    /// <summary>The insert's parameter names, in the order <see cref="Bind"/> fills them.</summary>
+    /// <summary>The insert's parameter names, one per column of <see cref="InsertInto"/>.</summary>
     protected static string[] InsertParameters(bool writesWriterUuid) =>
         new[] { "pid", "seq", "deleted", "created", "manifest", "message", "identifier", "tags", "writer" }[..(writesWriterUuid ? 9 : 8)];
-
-    protected static void Bind(IList<DbParameter> values, StoredEvent row)
-    {
-        values[0].Value = row.PersistenceId;
-        values[1].Value = row.SequenceNr;
-        values[2].Value = false;
-        values[3].Value = row.Created;
-        values[4].Value = row.Manifest;
-        values[5].Value = row.Message;
-        values[6].Value = row.SerializerId;
-        values[7].Value = row.Tags;
-        if (values.Count > 8) values[8].Value = (object?)row.WriterUuid ?? DBNull.Value;
-    }
 
     protected abstract Task<DbConnection> OpenReaderAsync(CancellationToken ct);
 

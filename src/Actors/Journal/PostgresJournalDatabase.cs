@@ -47,11 +47,8 @@ public sealed class PostgresJournalDatabase : JournalDatabase
 
     private string UnnestInsertSql()
     {
-        var c = Columns;
-        var columns = new List<string> { c.PersistenceId, c.SequenceNumber, c.Deleted, c.Created, c.Manifest, c.Message, c.Identifier, c.Tags };
-        if (WritesWriterUuid) columns.Add(c.WriterUuid);
         var names = InsertParameters(WritesWriterUuid);
-        return $"INSERT INTO {Table} ({string.Join(", ", columns.Select(Quote))}) " +
+        return $"{InsertInto()} " +
                $"SELECT {string.Join(", ", names)} FROM unnest({string.Join(", ", names.Select(n => "@" + n))}) " +
                $"WITH ORDINALITY AS u({string.Join(", ", names)}, position) ORDER BY position";
     }

@@ -18,7 +18,8 @@ public sealed class SqliteJournalDatabase(JournalConfig config) : JournalDatabas
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         SqliteDatabase.WaitForLocks(connection);
-        return Task.FromResult<JournalWriterConnection>(new Writer(connection, InsertSql(), WritesWriterUuid));
+        var insert = $"{InsertInto()} VALUES ({string.Join(", ", InsertParameters(WritesWriterUuid).Select(n => "@" + n))})";
+        return Task.FromResult<JournalWriterConnection>(new Writer(connection, insert, WritesWriterUuid));
     }
 
     protected override Task<DbConnection> OpenReaderAsync(CancellationToken ct)
@@ -63,5 +64,18 @@ public sealed class SqliteJournalDatabase(JournalConfig config) : JournalDatabas
             _connection.Dispose();
             return ValueTask.CompletedTask;
         }
+    }
+
+    private static void Bind(DbParameter[] values, StoredEvent row)
+    {
+        values[0].Value = row.PersistenceId;
+        values[1].Value = row.SequenceNr;
+        values[2].Value = false;
+        values[3].Value = row.Created;
+        values[4].Value = row.Manifest;
+        values[5].Value = row.Message;
+        values[6].Value = row.SerializerId;
+        values[7].Value = row.Tags;
+        if (values.Length > 8) values[8].Value = (object?)row.WriterUuid ?? DBNull.Value;
     }
 }
