@@ -30,7 +30,8 @@ public static class OrderStatusExtensions
 
 public sealed record OrderLine(string Sku, int Quantity, long UnitPriceMinor)
 {
-    public long TotalMinor => Quantity * UnitPriceMinor;
+    /// <summary>Checked: validation keeps every accepted line far below the limit, so an overflow here is a bug, never a wrong amount.</summary>
+    public long TotalMinor => checked(Quantity * UnitPriceMinor);
 }
 
 public sealed record OrderDetails(
@@ -40,7 +41,7 @@ public sealed record OrderDetails(
     string PaymentToken,
     string? CallbackUrl = null)
 {
-    public long TotalMinor => Lines.Sum(l => l.TotalMinor);
+    public long TotalMinor => Lines.Sum(l => l.TotalMinor); // Enumerable.Sum over longs is checked
 
     /// <summary>Stock is reserved per SKU, so repeated SKUs in one order are reserved together.</summary>
     public IReadOnlyList<(string Sku, int Quantity)> QuantitiesBySku() =>

@@ -1,3 +1,5 @@
+using Orders.Actors.Orders;
+
 namespace Orders.Actors.Providers;
 
 public enum ProviderKind
@@ -40,14 +42,37 @@ public sealed record SimulationSettings(
 
     public bool InOutage(DateTimeOffset at) => Outages?.Any(w => w.Covers(at)) ?? false;
 
-    public IReadOnlyList<string> Validate()
+    /// <summary>Latencies beyond this are not a simulation of anything (and TimeSpan arithmetic on them overflows).</summary>
+    public const double MaxLatencyMs = 600_000;
+    public const int MaxOutages = 50;
+    public static readonly TimeSpan MaxOutage = TimeSpan.FromDays(1);
+
+    /// <summary>Every bad field, named as the REST API spells it; empty when the settings can be applied.</summary>
+    public IReadOnlyList<FieldViolation> Validate()
     {
-        var problems = new List<string>();
-        if (LatencyMs < 0 || double.IsNaN(LatencyMs)) problems.Add("latency must not be negative");
-        if (JitterMs < 0 || double.IsNaN(JitterMs)) problems.Add("jitter must not be negative");
-        if (ErrorRate is < 0 or > 1 || double.IsNaN(ErrorRate)) problems.Add("error rate must be between 0 and 1");
-        if (SlowLatencyMs is < 0) problems.Add("slow-mode latency must not be negative");
-        if (Outages?.Any(w => w.Until <= w.From) ?? false) problems.Add("an outage window must end after it starts");
+        var problems = new List<FieldViolation>();
+        void Milliseconds(string field, double? value)
+        {
+            if (value is { } ms && (!double.IsFinite(ms) || ms < 0 || ms > MaxLatencyMs))
+                problems.Add(new(field, $"must be a number of milliseconds from 0 to {MaxLatencyMs:0}"));
+        }
+        Milliseconds("latency_ms", LatencyMs);
+        Milliseconds("jitter_ms", JitterMs);
+        Milliseconds("slow_latency_ms", SlowLatencyMs);
+        if (!double.IsFinite(ErrorRate) || ErrorRate is < 0 or > 1)
+            problems.Add(new("error_rate", "must be a fraction from 0 to 1"));
+        var outages = Outages ?? [];
+        if (outages.Count > MaxOutages)
+            problems.Add(new("outages", $"must hold at most {MaxOutages} windows"));
+        for (var i = 0; i < Math.Min(outages.Count, MaxOutages); i++)
+        {
+            if (outages[i] is not { } window)
+                problems.Add(new($"outages[{i}]", "must be a window with from and until"));
+            else if (window.Until <= window.From)
+                problems.Add(new($"outages[{i}].until", "must be after from"));
+            else if (window.Until - window.From > MaxOutage)
+                problems.Add(new($"outages[{i}].until", $"the window must not be longer than {MaxOutage.TotalHours:0} hours"));
+        }
         return problems;
     }
 }
@@ -65,7 +90,7 @@ public sealed class ProviderSimulation(ProviderKind kind, SimulationSettings set
     public void Configure(SimulationSettings settings)
     {
         var problems = settings.Validate();
-        if (problems.Count > 0) throw new ArgumentException($"invalid {Kind} simulation: {string.Join("; ", problems)}");
+        if (problems.Count > 0) throw new ArgumentException($"invalid {Kind} simulation: {string.Join("; ", problems.Select(p => $"{p.Field} {p.Message}"))}");
         Volatile.Write(ref _settings, settings);
     }
 
@@ -81,7 +106,7 @@ public sealed class ProviderSimulation(ProviderKind kind, SimulationSettings set
         var s = Settings;
         var mean = s.SlowLatencyMs ?? s.LatencyMs;
         var ms = s.JitterMs > 0 ? mean + (Random.Shared.NextDouble() * 2 - 1) * s.JitterMs : mean;
-        return TimeSpan.FromMilliseconds(Math.Max(0, ms));
+        return TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, SimulationSettings.MaxLatencyMs));
     }
 
     /// <summary>Waits like the real dependency would, then fails if it is down or unlucky.</summary>

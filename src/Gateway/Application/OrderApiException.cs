@@ -11,6 +11,7 @@ public enum ApiError
     ResourceExhausted,
     DeadlineExceeded,
     Unavailable,
+    UnsupportedMediaType,
 }
 
 /// <summary>A failed call, described once and mapped by each face (gRPC status, HTTP problem+json).</summary>

@@ -50,7 +50,7 @@ public sealed class OrderApplication(
     /// <summary>Units free to reserve and units held by orders in flight: what operators reconcile stock against.</summary>
     public async Task<InventoryCommands.StockLevel> GetStockAsync(string? sku, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(sku) || !OrderValidation.IdPattern().IsMatch(sku))
+        if (!OrderValidation.IsValidId(sku))
             throw OrderApiException.Invalid([new FieldViolation("sku", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")]);
         using var slot = limiter.Enter();
         try

@@ -6,8 +6,11 @@ namespace Orders.Gateway.Application;
 public sealed record PlaceOrderInput(
     string? OrderId,
     string? CustomerEmail,
-    IReadOnlyList<OrderLine>? Items,
+    IReadOnlyList<ItemInput?>? Items,
     string? Currency,
     string? PaymentToken,
     string? CallbackUrl,
     ResponseMode Mode);
+
+/// <summary>One line as received: a null field was not sent at all, which is not the same as zero.</summary>
+public sealed record ItemInput(string? Sku, int? Quantity, long? UnitPriceMinor);

@@ -13,7 +13,7 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
     public override Task<V1.PlaceOrderResponse> PlaceOrder(V1.PlaceOrderRequest request, ServerCallContext context) => Call(async () =>
     {
         var input = new PlaceOrderInput(request.OrderId, request.CustomerEmail,
-            request.Items.Select(i => new OrderLine(i.Sku, i.Quantity, i.UnitPriceMinor)).ToList(),
+            request.Items.Select(ItemInput? (i) => new ItemInput(i.Sku, i.Quantity, i.HasUnitPriceMinor ? i.UnitPriceMinor : null)).ToList(),
             request.Currency, request.PaymentToken, request.CallbackUrl, request.Mode.ToDomain());
         var view = await application.PlaceAsync(input, context.Deadline, context.CancellationToken);
         return new V1.PlaceOrderResponse { Order = view.ToContract() };
@@ -64,6 +64,7 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
                 ApiError.FailedPrecondition => Code.FailedPrecondition,
                 ApiError.ResourceExhausted => Code.ResourceExhausted,
                 ApiError.DeadlineExceeded => Code.DeadlineExceeded,
+                ApiError.UnsupportedMediaType => Code.InvalidArgument,
                 _ => Code.Unavailable,
             }),
             Message = e.Message,

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Orders.Actors.Orders;
@@ -29,7 +30,7 @@ public static class OrderRestEndpoints
     {
         var body = await ReadBodyAsync<PlaceOrderBody>(http);
         var mode = ParseMode(body.Mode);
-        var items = body.Items?.Select(i => new OrderLine(i?.Sku ?? "", i?.Quantity ?? 0, i?.UnitPriceMinor ?? 0)).ToList();
+        var items = body.Items?.Select(i => i is null ? null : new ItemInput(i.Sku, i.Quantity, i.UnitPriceMinor)).ToList();
         var input = new PlaceOrderInput(body.OrderId, body.CustomerEmail, items, body.Currency, body.PaymentToken, body.CallbackUrl, mode);
         var view = await application.PlaceAsync(input, null, http.RequestAborted);
         if (mode == ResponseMode.Accepted)
@@ -114,8 +115,10 @@ public static class OrderRestEndpoints
 
     internal static async Task<T> ReadBodyAsync<T>(HttpContext http)
     {
-        if (http.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
-            throw OrderApiException.Invalid([new FieldViolation("body", "must be JSON (Content-Type: application/json)")]);
+        if (!IsJson(http.Request.ContentType))
+            throw new OrderApiException(ApiError.UnsupportedMediaType,
+                $"the body must be JSON sent as Content-Type: application/json, not '{http.Request.ContentType ?? "(none)"}'",
+                [new FieldViolation("content-type", "must be application/json (charset utf-8 if given)")]);
         try
         {
             return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, RestJson.Options, http.RequestAborted)
@@ -126,6 +129,21 @@ public static class OrderRestEndpoints
             var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
             throw OrderApiException.Invalid([new FieldViolation(where, $"is not valid: {e.Message.Split(" Path:")[0]}")]);
         }
+        catch (IOException e) when (e is not BadHttpRequestException && !http.RequestAborted.IsCancellationRequested)
+        {
+            // Malformed framing (a chunk size that overflows, a body cut short) is the client's fault, not ours.
+            throw OrderApiException.Invalid([new FieldViolation("body", $"could not be read: {e.Message}")]);
+        }
+    }
+
+    /// <summary>application/json or application/*+json, in UTF-8: "application/jsonx" or "text/plain" are not JSON.</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType is not { } type) return false;
+        var charset = media.CharSet?.Trim('"');
+        var json = type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                   || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        return json && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
     private static ResponseMode ParseMode(string? mode) =>

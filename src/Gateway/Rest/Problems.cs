@@ -21,6 +21,7 @@ public static class Problems
             ApiError.FailedPrecondition => (409, "failed-precondition"),
             ApiError.ResourceExhausted => (503, "resource-exhausted"),
             ApiError.DeadlineExceeded => (504, "deadline-exceeded"),
+            ApiError.UnsupportedMediaType => (415, "unsupported-media-type"),
             _ => (503, "unavailable"),
         };
         if (e.Error is ApiError.ResourceExhausted or ApiError.Unavailable) http.Response.Headers.RetryAfter = "1";
@@ -45,6 +46,7 @@ public static class Problems
         "resource-exhausted" => "The service is saturated",
         "deadline-exceeded" => "No answer before the deadline",
         "bad-request" => "The request could not be read",
+        "unsupported-media-type" => "The body is not JSON",
         _ => "The service is unavailable",
     };
 }

@@ -6,7 +6,9 @@ using static Orders.Actors.Orders.OrderReplies;
 
 namespace Orders.Gateway.Rest;
 
-public sealed record ItemBody(string? Sku, int Quantity, long UnitPriceMinor);
+public sealed record ItemBody(string? Sku, int? Quantity, long? UnitPriceMinor);
+
+public sealed record ItemResource(string Sku, int Quantity, long UnitPriceMinor);
 
 public sealed record PlaceOrderBody(string? OrderId, string? CustomerEmail, List<ItemBody>? Items, string? Currency, string? PaymentToken, string? CallbackUrl, string? Mode);
 
@@ -17,12 +19,12 @@ public sealed record MoneyResource(long AmountMinor, string Currency);
 public sealed record StepResource(string Name, string Status, string? Detail, int Attempts);
 
 public sealed record OrderResource(
-    string OrderId, OrderStatus Status, ResponseMode Mode, string CustomerEmail, IReadOnlyList<ItemBody> Items, MoneyResource Total,
+    string OrderId, OrderStatus Status, ResponseMode Mode, string CustomerEmail, IReadOnlyList<ItemResource> Items, MoneyResource Total,
     string? AuthorizationId, string? Reason, IReadOnlyList<StepResource> Steps, long Version, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt,
     string CorrelationId, string? CallbackUrl)
 {
     public static OrderResource From(OrderView v) => new(
-        v.OrderId, v.Status, v.Mode, v.Details.CustomerEmail, v.Details.Lines.Select(l => new ItemBody(l.Sku, l.Quantity, l.UnitPriceMinor)).ToList(),
+        v.OrderId, v.Status, v.Mode, v.Details.CustomerEmail, v.Details.Lines.Select(l => new ItemResource(l.Sku, l.Quantity, l.UnitPriceMinor)).ToList(),
         new MoneyResource(v.Details.TotalMinor, v.Details.Currency), v.AuthorizationId, v.Reason,
         v.Steps.Select(s => new StepResource(s.Step, s.Status.ToString(), s.Detail, s.Attempts)).ToList(),
         v.Version, v.PlacedAt, v.UpdatedAt, v.CorrelationId, v.Details.CallbackUrl);

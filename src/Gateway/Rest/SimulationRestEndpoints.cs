@@ -26,6 +26,8 @@ public static class SimulationRestEndpoints
             if (!Enum.TryParse<ProviderKind>(provider, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
                 throw OrderApiException.Invalid([new FieldViolation("provider", $"must be one of {string.Join(", ", Enum.GetNames<ProviderKind>().Select(n => n.ToLowerInvariant()))}")]);
             var settings = await ReadBodyAsync<SimulationSettings>(http);
+            var problems = settings.Validate();
+            if (problems.Count > 0) throw OrderApiException.Invalid(problems);
             await AnswerAsync(http, await control.ActorRef.Ask<object>(new ProviderControlProtocol.ConfigureSimulation(kind, settings), TimeSpan.FromSeconds(5)));
         }));
     }
