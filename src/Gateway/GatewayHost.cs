@@ -56,6 +56,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(providers);
         builder.Services.AddSingleton(new InFlightLimiter(gateway.MaxInFlight));
         builder.Services.AddSingleton(new OrderIndexStore(orders.Persistence));
+        builder.Services.AddSingleton<SkuCatalog>();
         builder.Services.AddSingleton<OrderApplication>();
         builder.Services.AddAkka(orders.SystemName, akka => akka.AddOrderSystem(orders, providers, clients));
         builder.Services.AddGrpc(o =>

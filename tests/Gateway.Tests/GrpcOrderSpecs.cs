@@ -28,7 +28,7 @@ public sealed class GrpcOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
     {
         var reply = await Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync));
         Assert.Equal(OrderStatus.Completed, reply.Order.Status);
-        Assert.Contains(reply.Order.Steps, s => s.Name == "record-analytics" && s.Status == "Succeeded");
+        Assert.Contains(reply.Order.Steps, s => s.Name == "record-analytics" && s.State == StepStatus.Succeeded);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class GrpcOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
         var done = await Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync));
         var refused = await Assert.ThrowsAsync<RpcException>(() => Client.CancelOrderAsync(new CancelOrderRequest { OrderId = done.Order.OrderId }).ResponseAsync);
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
-        Assert.Contains("completed", refused.Status.Detail);
+        Assert.Contains($"order '{done.Order.OrderId}' is ORDER_STATUS_COMPLETED:", refused.Status.Detail);
 
         var confirmed = await Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid));
         var cancelled = await Client.CancelOrderAsync(new CancelOrderRequest { OrderId = confirmed.Order.OrderId, Reason = "changed my mind" });

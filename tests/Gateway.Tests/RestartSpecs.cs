@@ -42,7 +42,7 @@ public sealed class RestartSpecs
         {
             var order = await second.Client.GetOrderAsync(new GetOrderRequest { OrderId = id });
             Assert.Equal(OrderStatus.Completed, order.Status);
-            Assert.Equal(["PaymentPending", "Confirmed", "Fulfilling", "Completed"], receiver.Accepted.Where(r => r.OrderId == id).Select(r => r.Status));
+            Assert.Equal(["payment_pending", "confirmed", "fulfilling", "completed"], receiver.Accepted.Where(r => r.OrderId == id).Select(r => r.Status));
         }
         Assert.All(receiver.All, r => Assert.True(r.SignatureValid));
     }

@@ -36,13 +36,13 @@ public sealed class WebhookSpecs : IAsyncLifetime
         var deliveries = _receiver.All.Where(r => r.OrderId == request.OrderId).ToList();
         Assert.All(deliveries, d => Assert.True(d.SignatureValid, $"bad signature on {d.DeliveryId}"));
         Assert.Equal(2, deliveries.Count(d => d.AnsweredWith == 500));
-        Assert.Equal(["PaymentPending", "Confirmed", "Fulfilling", "Completed"], deliveries.Where(d => d.AnsweredWith == 200).Select(d => d.Status));
+        Assert.Equal(["payment_pending", "confirmed", "fulfilling", "completed"], deliveries.Where(d => d.AnsweredWith == 200).Select(d => d.Status));
         // The retried delivery kept its id, so the receiver can dedupe it.
-        var first = deliveries.Where(d => d.Status == "PaymentPending").Select(d => d.DeliveryId).Distinct();
-        Assert.Equal([$"{request.OrderId}/notify-webhook:PaymentPending"], first);
+        var first = deliveries.Where(d => d.Status == "payment_pending").Select(d => d.DeliveryId).Distinct();
+        Assert.Equal([$"{request.OrderId}/notify-webhook:payment_pending"], first);
 
         var order = await _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = request.OrderId });
-        Assert.Equal(4, order.Steps.Count(s => s.Name.StartsWith("notify-webhook") && s.Status == "Succeeded"));
+        Assert.Equal(4, order.Steps.Count(s => s.Name.StartsWith("notify-webhook") && s.State == StepStatus.Succeeded));
     }
 
     [Fact]
@@ -58,10 +58,10 @@ public sealed class WebhookSpecs : IAsyncLifetime
         {
             await Task.Delay(50);
             order = await _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = request.OrderId });
-        } while (!order.Steps.Any(s => s.Status == "Parked") && DateTime.UtcNow < deadline);
+        } while (!order.Steps.Any(s => s.State == StepStatus.Parked) && DateTime.UtcNow < deadline);
 
-        var parked = Assert.Single(order.Steps, s => s.Status == "Parked");
-        Assert.Equal("notify-webhook:PaymentPending", parked.Name);
+        var parked = Assert.Single(order.Steps, s => s.State == StepStatus.Parked);
+        Assert.Equal("notify-webhook:payment_pending", parked.Name);
         Assert.Contains("404", parked.Detail);
         Assert.Equal(OrderStatus.Completed, order.Status);
     }

@@ -32,9 +32,9 @@ public sealed class InventoryActor : ReceivePersistentActor
         Recover<IInventoryEvent>(e => _state = _state.Apply(e));
 
         Command<PerformStep>(Perform);
-        Command<SetStock>(s => Record(new StockLevelSet(s.Sku, s.Available), Sender, _ => new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
-        Command<SeedStock>(s => Record(_state.Stocked ? null : new StockLevelSet(s.Sku, s.Available), Sender, _ => new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
-        Command<GetStock>(_ => Sender.Tell(new StockLevel(_state.Sku, _state.Available, _state.ReservedUnits, _state.Reservations.Count)));
+        Command<SetStock>(s => Record(new StockLevelSet(s.Sku, s.Available), Sender, state => state.Level));
+        Command<SeedStock>(s => Record(_state.Stocked ? null : new StockLevelSet(s.Sku, s.Available), Sender, state => state.Level));
+        Command<GetStock>(_ => Sender.Tell(_state.Level));
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(_ => { });
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -101,6 +101,7 @@ public sealed class InventoryActor : ReceivePersistentActor
 
     private void Reply(IActorRef replyTo, object answer)
     {
+        if (replyTo.IsNobody()) return; // stock seeded at start-up, with nobody to tell
         var latency = _latency.NextLatency();
         if (latency > TimeSpan.Zero)
             Context.System.Scheduler.ScheduleTellOnce(latency, replyTo, answer, Self);

@@ -17,7 +17,12 @@ public static class InventoryCommands
 
     public sealed record GetStock(string Sku, MessageContext Context) : IWithSku, ITraced, IOrderSystemMessage;
 
-    public sealed record StockLevel(string Sku, long Available, long Reserved, int Orders) : IWithSku, IOrderSystemMessage;
+    /// <summary>
+    /// <paramref name="Available"/>: units free to reserve. <paramref name="Allocated"/>: units orders took and did not give
+    /// back - reserved for orders still running and shipped for completed ones (a SKU does not learn which); released
+    /// units return to available. <paramref name="Stocked"/>: stock was ever set for the SKU (orders for others are refused).
+    /// </summary>
+    public sealed record StockLevel(string Sku, long Available, long Allocated, int AllocatingOrders, bool Stocked) : IWithSku, IOrderSystemMessage;
 }
 
 public static class InventoryEvents

@@ -21,7 +21,11 @@ public sealed record InventoryState(string Sku, long Available, ImmutableDiction
 {
     public static InventoryState Empty(string sku) => new(sku, 0, ImmutableDictionary<string, Reservation>.Empty);
 
-    public long ReservedUnits => Reservations.Values.Where(r => r.Status == ReservationStatus.Reserved).Sum(r => (long)r.Quantity);
+    /// <summary>Units taken by orders and never released (reserved or already shipped).</summary>
+    public long AllocatedUnits => Reservations.Values.Where(r => r.Status == ReservationStatus.Reserved).Sum(r => (long)r.Quantity);
+
+    public InventoryCommands.StockLevel Level => new(Sku, Available, AllocatedUnits,
+        Reservations.Values.Count(r => r.Status == ReservationStatus.Reserved), Stocked);
 
     /// <summary>The event to record, or null when the answer is already on record.</summary>
     public IInventoryEvent? Reserve(string orderId, int quantity)

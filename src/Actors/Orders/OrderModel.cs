@@ -28,6 +28,15 @@ public static class OrderStatusExtensions
         status is OrderStatus.Completed or OrderStatus.PaymentDeclined or OrderStatus.Rejected or OrderStatus.Cancelled;
 }
 
+/// <summary>
+/// How names reach people and programs outside: lower snake case ("payment_pending", "succeeded"), as the REST face
+/// and the webhooks spell them. The gRPC face spells its enums the protobuf way instead.
+/// </summary>
+public static class Spelling
+{
+    public static string Snake<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+}
+
 public sealed record OrderLine(string Sku, int Quantity, long UnitPriceMinor)
 {
     /// <summary>Checked: validation keeps every accepted line far below the limit, so an overflow here is a bug, never a wrong amount.</summary>
@@ -86,7 +95,13 @@ public sealed record StepId(StepKind Kind, string? Subject = null)
     /// <summary>Steps whose refusal must not undo the order: they are parked for an operator instead.</summary>
     public bool ParksOnRefusal => IsCompensation || Kind == StepKind.NotifyWebhook;
 
+    /// <summary>The internal key (journal, downstream dedupe): never changes for a step once recorded.</summary>
     public override string ToString() => Subject is null ? Name(Kind) : $"{Name(Kind)}:{Subject}";
+
+    /// <summary>The name shown to clients and webhook receivers: a status subject in its public spelling ("notify-webhook:payment_pending").</summary>
+    public string PublicName => Kind == StepKind.NotifyWebhook && Enum.TryParse<OrderStatus>(Subject, out var status)
+        ? $"{Name(Kind)}:{Spelling.Snake(status)}"
+        : ToString();
 
     public static StepId Parse(string text)
     {

@@ -62,8 +62,11 @@ public static class OrderReplies
         Invalid,
     }
 
-    /// <summary>A command that changed nothing, with the reason.</summary>
-    public sealed record CommandRejected(string OrderId, RejectionCode Code, string Reason) : IWithOrderId, IOrderSystemMessage;
+    /// <summary>
+    /// A command that changed nothing, with the reason. <paramref name="Status"/> is the order's status when the state
+    /// forbade the command; each face names it in its own spelling, so the reason itself never spells a status.
+    /// </summary>
+    public sealed record CommandRejected(string OrderId, RejectionCode Code, string Reason, OrderStatus? Status = null) : IWithOrderId, IOrderSystemMessage;
 }
 
 /// <summary>Everything that ever happens to an order; state is rebuilt from these alone.</summary>

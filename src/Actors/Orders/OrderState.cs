@@ -60,7 +60,7 @@ public sealed record OrderState : IOrderSystemMessage
         OrderStatus.Compensating or OrderStatus.Cancelled => OrderDecision.Nothing,
         OrderStatus.PaymentPending => Illegal("the payment is still being decided; cancel once the order is confirmed"),
         OrderStatus.Completed => Illegal("the order is completed and its shipment created; it can no longer be cancelled"),
-        _ => Illegal($"the order was never paid (status {Status}); there is nothing to cancel"),
+        _ => Illegal("the order was never paid; there is nothing to cancel"),
     };
 
     public OrderDecision RecordPayment(PaymentDecision decision, DateTimeOffset now)
@@ -224,5 +224,5 @@ public sealed record OrderState : IOrderSystemMessage
     private OrderDecision NotFound() => OrderDecision.Reject(OrderId, RejectionCode.NotFound, $"order '{OrderId}' does not exist");
 
     private OrderDecision Illegal(string reason) =>
-        OrderDecision.Reject(OrderId, RejectionCode.IllegalTransition, $"order '{OrderId}' is {Status}: {reason}");
+        new([], new CommandRejected(OrderId, RejectionCode.IllegalTransition, reason, Status));
 }

@@ -41,7 +41,10 @@ public sealed class WebhookHandler(HttpClient http, WebhookSettings settings) : 
 
     public override string Service => "webhook";
 
-    public sealed record Delivery(string DeliveryId, string OrderId, string Status, DateTimeOffset? OccurredAt, string? Reason, long TotalMinor, string Currency, string CorrelationId);
+    /// <summary>The body a receiver gets: the REST face's names and shapes ("payment_pending", a nested total).</summary>
+    public sealed record Delivery(string DeliveryId, string OrderId, string Status, DateTimeOffset? OccurredAt, string? Reason, Money Total, string CorrelationId);
+
+    public sealed record Money(long AmountMinor, string Currency);
 
     public static HttpClient CreateClient() => new(new SocketsHttpHandler
     {
@@ -62,8 +65,11 @@ public sealed class WebhookHandler(HttpClient http, WebhookSettings settings) : 
         if (!Uri.TryCreate(step.Order.CallbackUrl, UriKind.Absolute, out var url) || !settings.IsAllowed(url))
             throw new ProviderRefusedException($"callback URL '{step.Order.CallbackUrl}' is not on the allowlist");
 
-        var delivery = new Delivery(step.IdempotencyKey, step.OrderId, step.Step.Subject!, step.OccurredAt,
-            step.Step.Subject is nameof(OrderStatus.Completed) ? null : step.Reason, step.Order.TotalMinor, step.Order.Currency, step.Context.CorrelationId);
+        var status = Enum.Parse<OrderStatus>(step.Step.Subject!);
+        // Stable across retries, so receivers dedupe on it; spelled as the receiver sees the status.
+        var deliveryId = $"{step.OrderId}/{step.Step.PublicName}";
+        var delivery = new Delivery(deliveryId, step.OrderId, Spelling.Snake(status), step.OccurredAt,
+            status == OrderStatus.Completed ? null : step.Reason, new Money(step.Order.TotalMinor, step.Order.Currency), step.Context.CorrelationId);
         var body = JsonSerializer.Serialize(delivery, Json);
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

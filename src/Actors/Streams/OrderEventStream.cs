@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -25,7 +26,8 @@ public static class OrderEventStream
     }
 
     /// <summary>Told to the consumer when the stream stops; <paramref name="Generation"/> tells old streams from the current one.</summary>
-    public sealed record Ended(long Generation, Exception? Error);
+    /// <remarks>It may reach a consumer that already stopped (at shutdown): that is expected, not a lost message.</remarks>
+    public sealed record Ended(long Generation, Exception? Error) : IDeadLetterSuppression;
 
     public sealed record Settings(string ReadJournalId, int BatchSize, TimeSpan BatchWindow);
 

@@ -24,12 +24,14 @@ public sealed class OrderApplication(
     OrderIndexStore index,
     OrderSystemOptions systemOptions,
     GatewayOptions options,
-    InFlightLimiter limiter)
+    InFlightLimiter limiter,
+    SkuCatalog catalog)
 {
     public async Task<OrderView> PlaceAsync(PlaceOrderInput input, DateTime? deadline, CancellationToken ct)
     {
         var (details, violations) = RequestValidation.Validate(input, systemOptions.Webhooks);
         if (violations.Count > 0) throw OrderApiException.Invalid(violations);
+        ThrowIfInvalid(await catalog.UnstockedAsync(details!, ct));
         var orderId = string.IsNullOrEmpty(input.OrderId) ? $"ord-{Guid.NewGuid():N}" : input.OrderId;
         return Expect<OrderView>(await AskAsync(new PlaceOrder(orderId, details!, input.Mode, MessageContext.New()), deadline, ct));
     }
@@ -47,7 +49,7 @@ public sealed class OrderApplication(
         return Expect<OrderView>(await AskAsync(new CancelOrder(orderId!, why, MessageContext.New()), deadline, ct));
     }
 
-    /// <summary>Units free to reserve and units held by orders in flight: what operators reconcile stock against.</summary>
+    /// <summary>Units free to reserve and units allocated to orders: what operators reconcile stock against. Never-stocked SKUs are not found.</summary>
     public async Task<InventoryCommands.StockLevel> GetStockAsync(string? sku, CancellationToken ct)
     {
         if (!OrderValidation.IsValidId(sku))
@@ -55,7 +57,9 @@ public sealed class OrderApplication(
         using var slot = limiter.Enter();
         try
         {
-            return await inventory.ActorRef.Ask<InventoryCommands.StockLevel>(new InventoryCommands.GetStock(sku, MessageContext.New()), options.DefaultTimeout, ct);
+            var level = await inventory.ActorRef.Ask<InventoryCommands.StockLevel>(new InventoryCommands.GetStock(sku, MessageContext.New()), options.DefaultTimeout, ct);
+            catalog.Remember(level);
+            return level.Stocked ? level : throw new OrderApiException(ApiError.NotFound, $"no stock was ever set for SKU '{sku}'");
         }
         catch (AskTimeoutException)
         {
@@ -150,7 +154,7 @@ public sealed class OrderApplication(
             RejectionCode.IllegalTransition => ApiError.FailedPrecondition,
             RejectionCode.Invalid => ApiError.InvalidArgument,
             _ => ApiError.Unavailable,
-        }, r.Reason),
+        }, r.Reason, orderId: r.OrderId, status: r.Status),
         _ => throw new OrderApiException(ApiError.Unavailable, $"unexpected answer {reply.GetType().Name}"),
     };
 

@@ -10,7 +10,8 @@ public sealed record PlaceOrderInput(
     string? Currency,
     string? PaymentToken,
     string? CallbackUrl,
-    ResponseMode Mode);
+    ResponseMode Mode,
+    ApiFace Face);
 
 /// <summary>One line as received: a null field was not sent at all, which is not the same as zero.</summary>
 public sealed record ItemInput(string? Sku, int? Quantity, long? UnitPriceMinor);

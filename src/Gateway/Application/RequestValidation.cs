@@ -17,7 +17,8 @@ public static class RequestValidation
     {
         var violations = new List<FieldViolation>();
         if (!string.IsNullOrEmpty(input.OrderId)) violations.AddRange(ValidateOrderId(input.OrderId));
-        if (!Enum.IsDefined(input.Mode)) violations.Add(new("mode", "must be HYBRID, SYNC or ACCEPTED"));
+        if (!Enum.IsDefined(input.Mode))
+            violations.Add(new("mode", $"must be one of {string.Join(", ", Enum.GetValues<ResponseMode>().Select(m => input.Face.Spell(m)))}"));
 
         var callback = string.IsNullOrEmpty(input.CallbackUrl) ? null : input.CallbackUrl;
         if (callback is not null)

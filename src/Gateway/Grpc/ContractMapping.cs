@@ -1,6 +1,7 @@
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
+using Orders.Gateway.Application;
 using V1 = Orders.Contracts.V1;
 
 namespace Orders.Gateway.Grpc;
@@ -42,7 +43,13 @@ public static class ContractMapping
             CallbackUrl = view.Details.CallbackUrl ?? "",
         };
         order.Items.AddRange(view.Details.Lines.Select(l => new V1.OrderItem { Sku = l.Sku, Quantity = l.Quantity, UnitPriceMinor = l.UnitPriceMinor }));
-        order.Steps.AddRange(view.Steps.Select(s => new V1.Step { Name = s.Step, Status = s.Status.ToString(), Detail = s.Detail ?? "", Attempts = s.Attempts }));
+#pragma warning disable CS0612 // the deprecated string field keeps being filled for clients that still read it
+        order.Steps.AddRange(view.Steps.Select(s => new V1.Step
+        {
+            Name = StepId.Parse(s.Step).PublicName, Status = ApiFace.Grpc.Spell(s.Status), State = Enum.Parse<V1.StepStatus>(s.Status.ToString()),
+            Detail = s.Detail ?? "", Attempts = s.Attempts,
+        }));
+#pragma warning restore CS0612
         return order;
     }
 

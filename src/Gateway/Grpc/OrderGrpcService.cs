@@ -14,7 +14,7 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
     {
         var input = new PlaceOrderInput(request.OrderId, request.CustomerEmail,
             request.Items.Select(ItemInput? (i) => new ItemInput(i.Sku, i.Quantity, i.HasUnitPriceMinor ? i.UnitPriceMinor : null)).ToList(),
-            request.Currency, request.PaymentToken, request.CallbackUrl, request.Mode.ToDomain());
+            request.Currency, request.PaymentToken, request.CallbackUrl, request.Mode.ToDomain(), ApiFace.Grpc);
         var view = await application.PlaceAsync(input, context.Deadline, context.CancellationToken);
         return new V1.PlaceOrderResponse { Order = view.ToContract() };
     });
@@ -67,7 +67,7 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
                 ApiError.UnsupportedMediaType => Code.InvalidArgument,
                 _ => Code.Unavailable,
             }),
-            Message = e.Message,
+            Message = ApiFace.Grpc.Describe(e),
         };
         if (e.Violations.Count > 0)
         {

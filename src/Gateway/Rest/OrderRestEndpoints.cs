@@ -23,7 +23,7 @@ public static class OrderRestEndpoints
     private static Task Stock(HttpContext http, string sku, OrderApplication application) => Handle(http, async () =>
     {
         var level = await application.GetStockAsync(sku, http.RequestAborted);
-        await WriteJsonAsync(http, StatusCodes.Status200OK, new { level.Sku, level.Available, level.Reserved, level.Orders });
+        await WriteJsonAsync(http, StatusCodes.Status200OK, new { level.Sku, level.Available, level.Allocated, level.AllocatingOrders });
     });
 
     private static Task Place(HttpContext http, OrderApplication application, GatewayOptions options) => Handle(http, async () =>
@@ -31,7 +31,7 @@ public static class OrderRestEndpoints
         var body = await ReadBodyAsync<PlaceOrderBody>(http);
         var mode = ParseMode(body.Mode);
         var items = body.Items?.Select(i => i is null ? null : new ItemInput(i.Sku, i.Quantity, i.UnitPriceMinor)).ToList();
-        var input = new PlaceOrderInput(body.OrderId, body.CustomerEmail, items, body.Currency, body.PaymentToken, body.CallbackUrl, mode);
+        var input = new PlaceOrderInput(body.OrderId, body.CustomerEmail, items, body.Currency, body.PaymentToken, body.CallbackUrl, mode, ApiFace.Rest);
         var view = await application.PlaceAsync(input, null, http.RequestAborted);
         if (mode == ResponseMode.Accepted)
         {
@@ -65,7 +65,7 @@ public static class OrderRestEndpoints
         if (query.TryGetValue("status", out var s) && !string.IsNullOrEmpty(s))
         {
             if (TryParseSnake<OrderStatus>(s!, out var parsed)) status = parsed;
-            else violations.Add(new("status", $"must be one of {string.Join(", ", Enum.GetValues<OrderStatus>().Select(Snake))}"));
+            else violations.Add(new("status", $"must be one of {string.Join(", ", Enum.GetValues<OrderStatus>().Select(s => ApiFace.Rest.Spell(s)))}"));
         }
         var pageSize = 0;
         if (query.TryGetValue("page_size", out var size) && !int.TryParse(size, out pageSize))
@@ -153,15 +153,13 @@ public static class OrderRestEndpoints
     {
         foreach (var candidate in Enum.GetValues<T>())
         {
-            if (Snake(candidate) != text.ToLowerInvariant()) continue;
+            if (Spelling.Snake(candidate) != text.ToLowerInvariant()) continue;
             value = candidate;
             return true;
         }
         value = default;
         return false;
     }
-
-    private static string Snake<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     internal static Task WriteJsonAsync<T>(HttpContext http, int status, T body)
     {

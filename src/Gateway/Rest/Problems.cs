@@ -25,7 +25,7 @@ public static class Problems
             _ => (503, "unavailable"),
         };
         if (e.Error is ApiError.ResourceExhausted or ApiError.Unavailable) http.Response.Headers.RetryAfter = "1";
-        return WriteAsync(http, status, code, e.Message, e.Violations);
+        return WriteAsync(http, status, code, ApiFace.Rest.Describe(e), e.Violations);
     }
 
     public static Task WriteAsync(HttpContext http, int status, string code, string detail, IReadOnlyList<FieldViolation> violations)
@@ -40,7 +40,7 @@ public static class Problems
     private static string Title(string code) => code switch
     {
         "invalid-argument" => "The request is invalid",
-        "not-found" => "No such order",
+        "not-found" => "Not found",
         "already-exists" => "The order id is taken by a different order",
         "failed-precondition" => "The order's state does not allow this",
         "resource-exhausted" => "The service is saturated",

@@ -26,7 +26,7 @@ public sealed record OrderResource(
     public static OrderResource From(OrderView v) => new(
         v.OrderId, v.Status, v.Mode, v.Details.CustomerEmail, v.Details.Lines.Select(l => new ItemResource(l.Sku, l.Quantity, l.UnitPriceMinor)).ToList(),
         new MoneyResource(v.Details.TotalMinor, v.Details.Currency), v.AuthorizationId, v.Reason,
-        v.Steps.Select(s => new StepResource(s.Step, s.Status.ToString(), s.Detail, s.Attempts)).ToList(),
+        v.Steps.Select(s => new StepResource(StepId.Parse(s.Step).PublicName, Spelling.Snake(s.Status), s.Detail, s.Attempts)).ToList(),
         v.Version, v.PlacedAt, v.UpdatedAt, v.CorrelationId, v.Details.CallbackUrl);
 }
 

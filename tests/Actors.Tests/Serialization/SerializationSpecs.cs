@@ -71,7 +71,7 @@ public sealed class SerializationSpecs() : Akka.TestKit.Xunit2.TestKit("""
         yield return new SetStock("SKU-1", 10, Ctx);
         yield return new GetStock("SKU-1", Ctx);
         yield return new SeedStock("SKU-1", 100, Ctx);
-        yield return new StockLevel("SKU-1", 10, 2, 3);
+        yield return new StockLevel("SKU-1", 10, 2, 3, true);
         yield return new StockLevelSet("SKU-1", 10);
         yield return new StockReserved("SKU-1", "o-1", 2);
         yield return new ReservationRefused("SKU-1", "o-1", 2, 1);

@@ -87,10 +87,10 @@ public sealed class LocalCluster : IAsyncDisposable
             }
     }
 
-    public async Task<(long Available, long Reserved)> StockAsync(GatewayProcess node, string sku)
+    public async Task<(long Available, long Allocated)> StockAsync(GatewayProcess node, string sku)
     {
         var level = await node.Http.GetFromJsonAsync<JsonElement>($"/v1/inventory/{sku}");
-        return (level.GetProperty("available").GetInt64(), level.GetProperty("reserved").GetInt64());
+        return (level.GetProperty("available").GetInt64(), level.GetProperty("allocated").GetInt64());
     }
 
     public async ValueTask DisposeAsync()

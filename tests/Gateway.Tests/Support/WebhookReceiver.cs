@@ -12,7 +12,7 @@ namespace Orders.Gateway.Tests.Support;
 /// <summary>A real HTTP listener on loopback that verifies every delivery's signature, like a customer's endpoint would.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    public sealed record Received(string DeliveryId, string OrderId, string Status, bool SignatureValid, int AnsweredWith);
+    public sealed record Received(string DeliveryId, string OrderId, string Status, bool SignatureValid, int AnsweredWith, string Body);
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
@@ -45,7 +45,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var json = JsonDocument.Parse(body);
             var fail = Volatile.Read(ref receiver._failuresToGive) > 0 && Interlocked.Decrement(ref receiver._failuresToGive) >= 0;
             var code = !valid ? 401 : fail ? 500 : 200;
-            receiver._received.Enqueue(new Received(id, json.RootElement.GetProperty("order_id").GetString()!, json.RootElement.GetProperty("status").GetString()!, valid, code));
+            receiver._received.Enqueue(new Received(id, json.RootElement.GetProperty("order_id").GetString()!, json.RootElement.GetProperty("status").GetString()!, valid, code, body));
             http.Response.StatusCode = code;
         });
         await app.StartAsync();
