@@ -10,16 +10,18 @@ using Orders.Gateway.Application;
 using Orders.Gateway.Grpc;
 using Orders.Gateway.Health;
 using Orders.Gateway.Rest;
+using Orders.Gateway.Security;
 
 namespace Orders.Gateway;
 
 /// <summary>Where a started gateway listens; ports are the real ones, even when configured as 0.</summary>
-public sealed class GatewayEndpoints
+public sealed class GatewayEndpoints(bool tls)
 {
     internal ListenOptions? Grpc { get; set; }
     internal ListenOptions? Http { get; set; }
-    public Uri GrpcAddress => new($"http://{Grpc!.IPEndPoint}");
-    public Uri HttpAddress => new($"http://{Http!.IPEndPoint}");
+    private string Scheme => tls ? "https" : "http";
+    public Uri GrpcAddress => new($"{Scheme}://{Grpc!.IPEndPoint}");
+    public Uri HttpAddress => new($"{Scheme}://{Http!.IPEndPoint}");
 }
 
 public static class GatewayHost
@@ -34,26 +36,48 @@ public static class GatewayHost
         configure?.Invoke(builder);
         var gateway = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         var orders = builder.Configuration.GetSection("Orders").Get<OrderSystemOptions>() ?? new OrderSystemOptions();
-        providers ??= OrderSystemHosting.ProvidersFor(orders.SimulationProfile);
-        var clients = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
-            ? providers.Clients
+        var admin = builder.Configuration.GetSection("Orders:Admin").Get<AdminOptions>() ?? new AdminOptions();
+        var exposureWarnings = Exposure.Check(gateway, admin, orders);
+        var remote = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
+            ? null
             : Uri.TryCreate(orders.ProviderSimulatorUrl, UriKind.Absolute, out var simulator)
                 ? new RemoteProviders(simulator).Clients
                 : throw new ArgumentException($"Orders:ProviderSimulatorUrl must be an absolute http(s) URL such as http://127.0.0.1:5390, not '{orders.ProviderSimulatorUrl}'");
+        if (!orders.Simulations.Enabled)
+            providers = null;
+        else
+            providers ??= OrderSystemHosting.ProvidersFor(orders.SimulationProfile);
+        var clients = remote ?? providers?.Clients ?? throw new InvalidOperationException(
+            "Orders:Simulations:Enabled is false, so the node needs real providers: set Orders:ProviderSimulatorUrl to the provider service " +
+            "(the provider simulator's HTTP contract, src/Actors/Providers/ProviderWire.cs)");
 
-        var endpoints = new GatewayEndpoints();
+        var certificate = gateway.Tls.Enabled ? gateway.Tls.Load() : null;
+        var endpoints = new GatewayEndpoints(certificate is not null);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBytes;
             var address = IPAddress.Parse(gateway.BindAddress);
-            kestrel.Listen(address, gateway.GrpcPort, l => { l.Protocols = HttpProtocols.Http2; endpoints.Grpc = l; });
-            kestrel.Listen(address, gateway.HttpPort, l => { l.Protocols = HttpProtocols.Http1; endpoints.Http = l; });
+            kestrel.Listen(address, gateway.GrpcPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                if (certificate is not null) l.UseHttps(certificate);
+                endpoints.Grpc = l;
+            });
+            kestrel.Listen(address, gateway.HttpPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                if (certificate is not null) l.UseHttps(certificate);
+                endpoints.Http = l;
+            });
         });
 
+        builder.Services.AddSingleton(admin);
+        builder.Services.AddSingleton<OrderTokens>();
+        builder.Services.AddSingleton<CallerAccess>();
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(orders);
-        builder.Services.AddSingleton(providers);
+        if (providers is not null) builder.Services.AddSingleton(providers);
         builder.Services.AddSingleton(new InFlightLimiter(gateway.MaxInFlight));
         builder.Services.AddSingleton(new OrderIndexStore(orders.Persistence));
         builder.Services.AddSingleton<SkuCatalog>();
@@ -73,14 +97,15 @@ public static class GatewayHost
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapOrderRest();
-        app.MapSimulationRest();
+        if (providers is not null) app.MapSimulationRest();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapGet("/", (GatewayEndpoints e) => Results.Text(
-            $"orders gateway\ngRPC (h2c): {e.GrpcAddress}  service orders.v1.OrderService (reflection on)\nREST: {e.HttpAddress}v1/orders\n"));
+            $"orders gateway\ngRPC: {e.GrpcAddress}  service orders.v1.OrderService (reflection on)\nREST: {e.HttpAddress}v1/orders\n"));
+        foreach (var warning in exposureWarnings) app.Logger.LogWarning("{Warning}", warning);
         app.Lifetime.ApplicationStarted.Register(() =>
-            app.Logger.LogInformation("Orders gateway ready: gRPC (h2c) on {Grpc}, REST/SSE/health on {Http}, database {Database}",
-                endpoints.GrpcAddress, endpoints.HttpAddress,
+            app.Logger.LogInformation("Orders gateway ready: gRPC ({Transport}) on {Grpc}, REST/SSE/health on {Http}, database {Database}",
+                certificate is null ? "h2c" : "TLS", endpoints.GrpcAddress, endpoints.HttpAddress,
                 orders.Persistence.Provider == PersistenceProvider.Sqlite ? orders.Persistence.SqlitePath : "PostgreSQL"));
         return app;
     }

@@ -7,6 +7,8 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Query;
 using Akka.Remote.Hosting;
+using Akka.Remote.Transport.DotNetty;
+using System.Security.Cryptography.X509Certificates;
 using Orders.Actors.Analytics;
 using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
@@ -25,13 +27,14 @@ public static class OrderSystemHosting
     /// The whole order system on one node: cluster membership, persistence, the supervised services, the
     /// sharded orders and SKUs, and the analytics consumer. The gateway and the tests start it the same way.
     /// </summary>
-    /// <param name="clients">The outside services to call; the in-process <paramref name="providers"/> unless given.</param>
-    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers, ProviderClients? clients = null)
+    /// <param name="simulations">The simulated outside world, when simulations are on: fault injection and inventory latency.</param>
+    /// <param name="clients">The outside services to call; the in-process <paramref name="simulations"/> unless given.</param>
+    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations, ProviderClients? clients = null)
     {
-        clients ??= providers.Clients;
+        clients ??= simulations?.Clients ?? throw new ArgumentException("the order system needs providers: simulated ones, or clients of real ones");
         return builder
             .AddOrderSystemConfiguration(options)
-            .WithRemoting(new RemoteOptions { HostName = options.Node.Hostname, Port = options.Node.Port })
+            .WithRemoting(Remoting(options.Node))
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = options.Node.SeedNodes.Length > 0 ? options.Node.SeedNodes : null,
@@ -46,8 +49,8 @@ public static class OrderSystemHosting
                 var cluster = Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             })
-            .AddSupervisedServices(options, providers, clients)
-            .AddInventory(options, providers)
+            .AddSupervisedServices(options, simulations, clients)
+            .AddInventory(options, simulations)
             .AddStartup((_, registry) =>
             {
                 var inventory = registry.Get<ActorKeys.Inventory>();
@@ -102,7 +105,24 @@ public static class OrderSystemHosting
 
     private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers, ProviderClients clients) =>
+    private static RemoteOptions Remoting(NodeOptions node)
+    {
+        var remoting = new RemoteOptions { HostName = node.Hostname, Port = node.Port };
+        if (!node.Tls.Enabled) return remoting;
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(node.Tls.CertificatePath!, node.Tls.CertificatePassword);
+        remoting.EnableSsl = true;
+        remoting.Ssl = new SslOptions
+        {
+            X509Certificate = certificate,
+            SuppressValidation = false,
+            RequireMutualAuthentication = true,
+            // The cluster's own certificate, and no other: a CA-signed certificate of someone else must not get in.
+            CustomValidator = CertificateValidation.PinnedCertificate(certificate.Thumbprint),
+        };
+        return remoting;
+    }
+
+    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations, ProviderClients clients) =>
         builder.WithActors((system, registry) =>
         {
             var settings = options.Supervision;
@@ -113,12 +133,13 @@ public static class OrderSystemHosting
             registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings), "warehouse"));
             registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings), "email"));
             registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(clients.Analytics), settings), "analytics"));
-            registry.Register<ActorKeys.ProviderControl>(system.ActorOf(ProviderControl.Props(providers), "provider-control"));
+            if (simulations is not null)
+                registry.Register<ActorKeys.ProviderControl>(system.ActorOf(ProviderControl.Props(simulations), "provider-control"));
         });
 
-    public static AkkaConfigurationBuilder AddInventory(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders providers) =>
+    public static AkkaConfigurationBuilder AddInventory(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations) =>
         builder.WithShardRegion<ActorKeys.Inventory>("sku",
-            sku => InventoryActor.Props(sku, providers.Inventory, options.InventorySnapshotEvery),
+            sku => InventoryActor.Props(sku, simulations?.Inventory, options.InventorySnapshotEvery),
             new InventoryMessageExtractor(),
             new ShardOptions { StateStoreMode = StateStoreMode.Persistence });
 

@@ -16,6 +16,8 @@ public sealed class OrderSystemOptions
     public WebhookSettings Webhooks { get; set; } = new();
     /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
     public string SimulationProfile { get; set; } = "seed";
+    /// <summary>Off for production: no simulated providers, no fault injection; the providers behind ProviderSimulatorUrl only.</summary>
+    public SimulationOptions Simulations { get; set; } = new();
     /// <summary>
     /// A provider simulator shared by every node (see README, "cluster"); unset, each node simulates the outside world
     /// in its own memory, which is fine for one node but cannot keep idempotency keys across nodes.
@@ -38,6 +40,24 @@ public sealed class NodeOptions
     /// <summary>Empty: the node joins itself and forms a one-node cluster.</summary>
     public string[] SeedNodes { get; set; } = [];
     public string[] Roles { get; set; } = [];
+    /// <summary>Mutual TLS between the nodes; required (by the gateway) when remoting listens beyond loopback.</summary>
+    public RemotingTlsOptions Tls { get; set; } = new();
+}
+
+public sealed class SimulationOptions
+{
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>
+/// One certificate shared by every node of the cluster (PKCS#12): each node presents it and accepts only peers that
+/// present the same one (pinned by thumbprint), so nothing else can join or send messages. Addresses become akka.ssl.tcp://.
+/// </summary>
+public sealed class RemotingTlsOptions
+{
+    public string? CertificatePath { get; set; }
+    public string? CertificatePassword { get; set; }
+    public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath);
 }
 
 public enum PersistenceProvider

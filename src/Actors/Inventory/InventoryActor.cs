@@ -15,13 +15,13 @@ namespace Orders.Actors.Inventory;
 /// </summary>
 public sealed class InventoryActor : ReceivePersistentActor
 {
-    private readonly ProviderSimulation _latency;
+    private readonly ProviderSimulation? _latency;
     private readonly int _snapshotEvery;
     private InventoryState _state;
     private int _unconfirmedWrites;
     private int _eventsSinceSnapshot;
 
-    public InventoryActor(string sku, ProviderSimulation latency, int snapshotEvery)
+    public InventoryActor(string sku, ProviderSimulation? latency, int snapshotEvery)
     {
         _latency = latency;
         _snapshotEvery = snapshotEvery;
@@ -43,7 +43,7 @@ public sealed class InventoryActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string sku, ProviderSimulation latency, int snapshotEvery) =>
+    public static Props Props(string sku, ProviderSimulation? latency, int snapshotEvery) =>
         Akka.Actor.Props.Create(() => new InventoryActor(sku, latency, snapshotEvery));
 
     private void Perform(PerformStep step)
@@ -102,7 +102,7 @@ public sealed class InventoryActor : ReceivePersistentActor
     private void Reply(IActorRef replyTo, object answer)
     {
         if (replyTo.IsNobody()) return; // stock seeded at start-up, with nobody to tell
-        var latency = _latency.NextLatency();
+        var latency = _latency?.NextLatency() ?? TimeSpan.Zero;
         if (latency > TimeSpan.Zero)
             Context.System.Scheduler.ScheduleTellOnce(latency, replyTo, answer, Self);
         else

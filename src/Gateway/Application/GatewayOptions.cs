@@ -1,3 +1,5 @@
+using Orders.Gateway.Security;
+
 namespace Orders.Gateway.Application;
 
 /// <summary>The gateway's own settings; bound from "Gateway".</summary>
@@ -21,4 +23,8 @@ public sealed class GatewayOptions
     public int MaxRequestBytes { get; set; } = 64 * 1024;
     /// <summary>Seconds a REST client is told to wait before polling an accepted order.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
+    /// <summary>HTTPS on both ports when a certificate is given.</summary>
+    public TlsOptions Tls { get; set; } = new();
+    /// <summary>Start beyond loopback even without an admin token or a real webhook secret; logged loudly at every start.</summary>
+    public bool AllowInsecure { get; set; }
 }

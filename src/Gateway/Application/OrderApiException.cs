@@ -12,6 +12,8 @@ public enum ApiError
     DeadlineExceeded,
     Unavailable,
     UnsupportedMediaType,
+    Unauthenticated,
+    PermissionDenied,
 }
 
 /// <summary>

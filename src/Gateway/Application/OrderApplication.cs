@@ -8,6 +8,7 @@ using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
+using Orders.Gateway.Security;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
 
@@ -25,26 +26,32 @@ public sealed class OrderApplication(
     OrderSystemOptions systemOptions,
     GatewayOptions options,
     InFlightLimiter limiter,
-    SkuCatalog catalog)
+    SkuCatalog catalog,
+    CallerAccess access,
+    OrderTokens tokens)
 {
-    public async Task<OrderView> PlaceAsync(PlaceOrderInput input, DateTime? deadline, CancellationToken ct)
+    /// <summary>Anyone may place an order; the answer carries the order's token, the capability to read, watch and cancel it.</summary>
+    public async Task<(OrderView Order, string OrderToken)> PlaceAsync(PlaceOrderInput input, DateTime? deadline, CancellationToken ct)
     {
         var (details, violations) = RequestValidation.Validate(input, systemOptions.Webhooks);
         if (violations.Count > 0) throw OrderApiException.Invalid(violations);
         ThrowIfInvalid(await catalog.UnstockedAsync(details!, ct));
         var orderId = string.IsNullOrEmpty(input.OrderId) ? $"ord-{Guid.NewGuid():N}" : input.OrderId;
-        return Expect<OrderView>(await AskAsync(new PlaceOrder(orderId, details!, input.Mode, MessageContext.New()), deadline, ct));
+        var order = Expect<OrderView>(await AskAsync(new PlaceOrder(orderId, details!, input.Mode, MessageContext.New()), deadline, ct));
+        return (order, tokens.For(order.OrderId));
     }
 
-    public async Task<OrderView> GetAsync(string? orderId, DateTime? deadline, CancellationToken ct)
+    public async Task<OrderView> GetAsync(string? orderId, Caller caller, DateTime? deadline, CancellationToken ct)
     {
         ThrowIfInvalid(RequestValidation.ValidateOrderId(orderId));
+        access.RequireOrderAccess(caller, orderId!);
         return Expect<OrderView>(await AskAsync(new GetOrder(orderId!, MessageContext.New()), deadline, ct));
     }
 
-    public async Task<OrderView> CancelAsync(string? orderId, string? reason, DateTime? deadline, CancellationToken ct)
+    public async Task<OrderView> CancelAsync(string? orderId, string? reason, Caller caller, DateTime? deadline, CancellationToken ct)
     {
         ThrowIfInvalid([.. RequestValidation.ValidateOrderId(orderId), .. RequestValidation.ValidateReason(reason)]);
+        access.RequireOrderAccess(caller, orderId!);
         var why = string.IsNullOrWhiteSpace(reason) ? "requested by the customer" : reason;
         return Expect<OrderView>(await AskAsync(new CancelOrder(orderId!, why, MessageContext.New()), deadline, ct));
     }
@@ -67,8 +74,10 @@ public sealed class OrderApplication(
         }
     }
 
-    public async Task<(OrderPage Page, string? NextPageToken)> ListAsync(OrderStatus? status, int pageSize, string? pageToken, CancellationToken ct)
+    /// <summary>Every customer's orders: for operators only.</summary>
+    public async Task<(OrderPage Page, string? NextPageToken)> ListAsync(OrderStatus? status, int pageSize, string? pageToken, Caller caller, CancellationToken ct)
     {
+        access.RequireOperator(caller, "listing orders");
         var after = DecodePageToken(pageToken, out var tokenViolations);
         ThrowIfInvalid([.. RequestValidation.ValidatePageSize(pageSize), .. tokenViolations]);
         using var slot = limiter.Enter();
@@ -77,9 +86,10 @@ public sealed class OrderApplication(
     }
 
     /// <summary>The current state, then every status change, until the order is terminal.</summary>
-    public async IAsyncEnumerable<OrderView> WatchAsync(string? orderId, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<OrderView> WatchAsync(string? orderId, Caller caller, [EnumeratorCancellation] CancellationToken ct)
     {
         ThrowIfInvalid(RequestValidation.ValidateOrderId(orderId));
+        access.RequireOrderAccess(caller, orderId!);
         var channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
         var bridge = system.ActorOf(WatchBridge.Props(orderId!, orders.ActorRef, channel.Writer, MessageContext.New(), TimeSpan.FromSeconds(5)));
         try

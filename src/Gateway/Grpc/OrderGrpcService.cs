@@ -3,6 +3,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Orders.Actors.Orders;
 using Orders.Gateway.Application;
+using Orders.Gateway.Security;
 using V1 = Orders.Contracts.V1;
 
 namespace Orders.Gateway.Grpc;
@@ -15,19 +16,19 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
         var input = new PlaceOrderInput(request.OrderId, request.CustomerEmail,
             request.Items.Select(ItemInput? (i) => new ItemInput(i.Sku, i.Quantity, i.HasUnitPriceMinor ? i.UnitPriceMinor : null)).ToList(),
             request.Currency, request.PaymentToken, request.CallbackUrl, request.Mode.ToDomain(), ApiFace.Grpc);
-        var view = await application.PlaceAsync(input, context.Deadline, context.CancellationToken);
-        return new V1.PlaceOrderResponse { Order = view.ToContract() };
+        var (view, token) = await application.PlaceAsync(input, context.Deadline, context.CancellationToken);
+        return new V1.PlaceOrderResponse { Order = view.ToContract(), OrderToken = token };
     });
 
     public override Task<V1.Order> GetOrder(V1.GetOrderRequest request, ServerCallContext context) =>
-        Call(async () => (await application.GetAsync(request.OrderId, context.Deadline, context.CancellationToken)).ToContract());
+        Call(async () => (await application.GetAsync(request.OrderId, Caller(context), context.Deadline, context.CancellationToken)).ToContract());
 
     public override Task<V1.Order> CancelOrder(V1.CancelOrderRequest request, ServerCallContext context) =>
-        Call(async () => (await application.CancelAsync(request.OrderId, request.Reason, context.Deadline, context.CancellationToken)).ToContract());
+        Call(async () => (await application.CancelAsync(request.OrderId, request.Reason, Caller(context), context.Deadline, context.CancellationToken)).ToContract());
 
     public override Task<V1.ListOrdersResponse> ListOrders(V1.ListOrdersRequest request, ServerCallContext context) => Call(async () =>
     {
-        var (page, next) = await application.ListAsync(request.Status.ToDomain(), request.PageSize, request.PageToken, context.CancellationToken);
+        var (page, next) = await application.ListAsync(request.Status.ToDomain(), request.PageSize, request.PageToken, Caller(context), context.CancellationToken);
         var response = new V1.ListOrdersResponse { NextPageToken = next ?? "" };
         response.Orders.AddRange(page.Orders.Select(o => o.ToContract()));
         return response;
@@ -35,10 +36,12 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
 
     public override Task WatchOrder(V1.WatchOrderRequest request, IServerStreamWriter<V1.Order> responseStream, ServerCallContext context) => Call(async () =>
     {
-        await foreach (var view in application.WatchAsync(request.OrderId, context.CancellationToken))
+        await foreach (var view in application.WatchAsync(request.OrderId, Caller(context), context.CancellationToken))
             await responseStream.WriteAsync(view.ToContract(), context.CancellationToken);
         return true;
     });
+
+    private static Caller Caller(ServerCallContext context) => CallerAccess.Identify(context.GetHttpContext());
 
     private static async Task<T> Call<T>(Func<Task<T>> body)
     {
@@ -65,6 +68,8 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
                 ApiError.ResourceExhausted => Code.ResourceExhausted,
                 ApiError.DeadlineExceeded => Code.DeadlineExceeded,
                 ApiError.UnsupportedMediaType => Code.InvalidArgument,
+                ApiError.Unauthenticated => Code.Unauthenticated,
+                ApiError.PermissionDenied => Code.PermissionDenied,
                 _ => Code.Unavailable,
             }),
             Message = ApiFace.Grpc.Describe(e),

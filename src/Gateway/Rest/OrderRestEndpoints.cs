@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Orders.Actors.Orders;
 using Orders.Gateway.Application;
+using Orders.Gateway.Security;
 
 namespace Orders.Gateway.Rest;
 
@@ -32,20 +33,21 @@ public static class OrderRestEndpoints
         var mode = ParseMode(body.Mode);
         var items = body.Items?.Select(i => i is null ? null : new ItemInput(i.Sku, i.Quantity, i.UnitPriceMinor)).ToList();
         var input = new PlaceOrderInput(body.OrderId, body.CustomerEmail, items, body.Currency, body.PaymentToken, body.CallbackUrl, mode, ApiFace.Rest);
-        var view = await application.PlaceAsync(input, null, http.RequestAborted);
+        var (view, token) = await application.PlaceAsync(input, null, http.RequestAborted);
+        var placed = OrderResource.From(view) with { OrderToken = token };
         if (mode == ResponseMode.Accepted)
         {
             http.Response.Headers.Location = $"/v1/orders/{Uri.EscapeDataString(view.OrderId)}";
             http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString();
-            await WriteJsonAsync(http, StatusCodes.Status202Accepted, OrderResource.From(view));
+            await WriteJsonAsync(http, StatusCodes.Status202Accepted, placed);
             return;
         }
-        await WriteJsonAsync(http, StatusCodes.Status200OK, OrderResource.From(view));
+        await WriteJsonAsync(http, StatusCodes.Status200OK, placed);
     });
 
     private static Task Get(HttpContext http, string orderId, OrderApplication application, GatewayOptions options) => Handle(http, async () =>
     {
-        var view = await application.GetAsync(orderId, null, http.RequestAborted);
+        var view = await application.GetAsync(orderId, CallerAccess.Identify(http), null, http.RequestAborted);
         if (!view.IsTerminal) http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString();
         await WriteJsonAsync(http, StatusCodes.Status200OK, OrderResource.From(view));
     });
@@ -53,7 +55,7 @@ public static class OrderRestEndpoints
     private static Task Cancel(HttpContext http, string orderId, OrderApplication application) => Handle(http, async () =>
     {
         var body = http.Request.ContentLength is null or 0 ? new CancelOrderBody(null) : await ReadBodyAsync<CancelOrderBody>(http);
-        var view = await application.CancelAsync(orderId, body.Reason, null, http.RequestAborted);
+        var view = await application.CancelAsync(orderId, body.Reason, CallerAccess.Identify(http), null, http.RequestAborted);
         await WriteJsonAsync(http, StatusCodes.Status200OK, OrderResource.From(view));
     });
 
@@ -71,14 +73,14 @@ public static class OrderRestEndpoints
         if (query.TryGetValue("page_size", out var size) && !int.TryParse(size, out pageSize))
             violations.Add(new("page_size", "must be a whole number"));
         if (violations.Count > 0) throw OrderApiException.Invalid(violations);
-        var (page, next) = await application.ListAsync(status, pageSize, query["page_token"], http.RequestAborted);
+        var (page, next) = await application.ListAsync(status, pageSize, query["page_token"], CallerAccess.Identify(http), http.RequestAborted);
         await WriteJsonAsync(http, StatusCodes.Status200OK, new OrderListResource(page.Orders.Select(OrderSummaryResource.From).ToList(), next));
     });
 
     /// <summary>Server-Sent Events: the current state, then one event per status change, closed when terminal.</summary>
     private static Task Events(HttpContext http, string orderId, OrderApplication application) => Handle(http, async () =>
     {
-        await using var changes = application.WatchAsync(orderId, http.RequestAborted).GetAsyncEnumerator(http.RequestAborted);
+        await using var changes = application.WatchAsync(orderId, CallerAccess.Identify(http, tokenInQuery: true), http.RequestAborted).GetAsyncEnumerator(http.RequestAborted);
         var more = await changes.MoveNextAsync(); // errors (unknown order) still become problem+json
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";

@@ -22,9 +22,12 @@ public static class Problems
             ApiError.ResourceExhausted => (503, "resource-exhausted"),
             ApiError.DeadlineExceeded => (504, "deadline-exceeded"),
             ApiError.UnsupportedMediaType => (415, "unsupported-media-type"),
+            ApiError.Unauthenticated => (401, "unauthenticated"),
+            ApiError.PermissionDenied => (403, "permission-denied"),
             _ => (503, "unavailable"),
         };
         if (e.Error is ApiError.ResourceExhausted or ApiError.Unavailable) http.Response.Headers.RetryAfter = "1";
+        if (e.Error is ApiError.Unauthenticated) http.Response.Headers.WWWAuthenticate = "Bearer";
         return WriteAsync(http, status, code, ApiFace.Rest.Describe(e), e.Violations);
     }
 
@@ -47,6 +50,8 @@ public static class Problems
         "deadline-exceeded" => "No answer before the deadline",
         "bad-request" => "The request could not be read",
         "unsupported-media-type" => "The body is not JSON",
+        "unauthenticated" => "Credentials are needed",
+        "permission-denied" => "The credentials do not allow this",
         _ => "The service is unavailable",
     };
 }

@@ -23,6 +23,9 @@ public sealed record OrderResource(
     string? AuthorizationId, string? Reason, IReadOnlyList<StepResource> Steps, long Version, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt,
     string CorrelationId, string? CallbackUrl)
 {
+    /// <summary>Only in the answer to placing the order: the capability to read, watch and cancel it.</summary>
+    public string? OrderToken { get; init; }
+
     public static OrderResource From(OrderView v) => new(
         v.OrderId, v.Status, v.Mode, v.Details.CustomerEmail, v.Details.Lines.Select(l => new ItemResource(l.Sku, l.Quantity, l.UnitPriceMinor)).ToList(),
         new MoneyResource(v.Details.TotalMinor, v.Details.Currency), v.AuthorizationId, v.Reason,

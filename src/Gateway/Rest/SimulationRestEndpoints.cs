@@ -4,6 +4,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Gateway.Application;
+using Orders.Gateway.Security;
 using static Orders.Gateway.Rest.OrderRestEndpoints;
 
 namespace Orders.Gateway.Rest;
@@ -16,10 +17,14 @@ public static class SimulationRestEndpoints
 {
     public static void MapSimulationRest(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/simulations", (HttpContext http, IRequiredActor<ActorKeys.ProviderControl> control) => Handle(http, async () =>
-            await AnswerAsync(http, await control.ActorRef.Ask<object>(ProviderControlProtocol.GetSimulations.Instance, TimeSpan.FromSeconds(5)))));
-        app.MapPut("/v1/simulations/{provider}", (HttpContext http, string provider, IRequiredActor<ActorKeys.ProviderControl> control, OrderSystemOptions orders) => Handle(http, async () =>
+        app.MapGet("/v1/simulations", (HttpContext http, IRequiredActor<ActorKeys.ProviderControl> control, CallerAccess access) => Handle(http, async () =>
         {
+            access.RequireOperator(CallerAccess.Identify(http), "reading fault injection");
+            await AnswerAsync(http, await control.ActorRef.Ask<object>(ProviderControlProtocol.GetSimulations.Instance, TimeSpan.FromSeconds(5)));
+        }));
+        app.MapPut("/v1/simulations/{provider}", (HttpContext http, string provider, IRequiredActor<ActorKeys.ProviderControl> control, OrderSystemOptions orders, CallerAccess access) => Handle(http, async () =>
+        {
+            access.RequireOperator(CallerAccess.Identify(http), "fault injection");
             if (!string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl))
                 throw new OrderApiException(ApiError.FailedPrecondition,
                     $"this node calls the shared provider simulator at {orders.ProviderSimulatorUrl}; change simulations there (PUT {orders.ProviderSimulatorUrl.TrimEnd('/')}{ProviderWire.Simulations}/{provider})");

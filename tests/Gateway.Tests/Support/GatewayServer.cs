@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Orders.Actors.Providers;
@@ -11,7 +12,7 @@ public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, SimulatedProviders providers, string database)
+    private GatewayServer(WebApplication app, SimulatedProviders providers, string database, X509Certificate2? trusted)
     {
         _app = app;
         Providers = providers;
@@ -19,10 +20,19 @@ public sealed class GatewayServer : IAsyncDisposable
         var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
         GrpcAddress = endpoints.GrpcAddress;
         HttpAddress = endpoints.HttpAddress;
-        Channel = GrpcChannel.ForAddress(GrpcAddress);
+        Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { HttpHandler = Handler(trusted) });
         Client = new OrderService.OrderServiceClient(Channel);
-        Http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient(Handler(trusted)) { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary>A client handler that trusts exactly <paramref name="trusted"/> (a test's self-signed certificate), or the system's roots.</summary>
+    public static SocketsHttpHandler Handler(X509Certificate2? trusted = null) => new()
+    {
+        SslOptions = trusted is null ? new() : new()
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString(),
+        },
+    };
 
     public SimulatedProviders Providers { get; }
     public string DatabasePath { get; }
@@ -46,7 +56,11 @@ public sealed class GatewayServer : IAsyncDisposable
         "--Orders:Webhooks:Secret=test-secret",
     ];
 
-    public static async Task<GatewayServer> StartAsync(SimulatedProviders? providers = null, string? database = null, params string[] settings)
+    public static Task<GatewayServer> StartAsync(SimulatedProviders? providers = null, string? database = null, params string[] settings) =>
+        StartAsync(providers, database, null, settings);
+
+    /// <param name="trusted">The server certificate its clients trust, when the settings turn TLS on.</param>
+    public static async Task<GatewayServer> StartAsync(SimulatedProviders? providers, string? database, X509Certificate2? trusted, params string[] settings)
     {
         providers ??= SimulatedProviders.Instant();
         database ??= NewDatabasePath();
@@ -57,7 +71,7 @@ public sealed class GatewayServer : IAsyncDisposable
         ];
         var app = GatewayHost.Build(args, providers, b => b.Environment.ContentRootPath = Path.GetDirectoryName(database)!);
         await app.StartAsync();
-        var server = new GatewayServer(app, providers, database);
+        var server = new GatewayServer(app, providers, database, trusted);
         await server.WaitUntilReadyAsync();
         return server;
     }
