@@ -7,6 +7,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Providers;
 using Orders.Gateway.Application;
+using Orders.Gateway.Diagnostics;
 using Orders.Gateway.Grpc;
 using Orders.Gateway.Health;
 using Orders.Gateway.Rest;
@@ -33,6 +34,12 @@ public static class GatewayHost
     public static WebApplication Build(string[] args, SimulatedProviders? providers = null, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // Defaults below every other source, so appsettings, environment and arguments still decide: per-call framework
+        // chatter (gRPC logs every refused call at information level, with the exception) is not the node's log.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Grpc"] = "Warning", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
+        });
         configure?.Invoke(builder);
         var gateway = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         var orders = builder.Configuration.GetSection("Orders").Get<OrderSystemOptions>() ?? new OrderSystemOptions();
@@ -83,11 +90,14 @@ public static class GatewayHost
         builder.Services.AddSingleton<SkuCatalog>();
         builder.Services.AddSingleton<OrderApplication>();
         builder.Services.AddAkka(orders.SystemName, akka => akka.AddOrderSystem(orders, providers, clients));
+        builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = gateway.MaxRequestBytes;
             o.EnableDetailedErrors = false;
+            o.Interceptors.Add<ServerErrorInterceptor>();
         });
+        builder.Services.AnswerUnreadableRequestsWithInvalidArgument();
         builder.Services.AddGrpcReflection();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.AddGrpcHealthChecks();

@@ -157,6 +157,25 @@ public sealed class HostileInputSpecs(GatewayFixture fixture) : IClassFixture<Ga
         Assert.InRange(status, 400, 499);
     }
 
+    public static TheoryData<string, byte[]> UnreadableMessages => new()
+    {
+        { "an order id that is not UTF-8", RawGrpc.Field(1, [0x6f, 0xff, 0xfe]) },
+        { "an item that is not UTF-8", RawGrpc.Field(3, RawGrpc.Field(1, [0xc3, 0x28])) },
+        { "a field cut short", [0x0a, 0x40, 0x61] },
+        { "a tag of wire type 7", [0x0f, 0x01] },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnreadableMessages))]
+    public async Task A_grpc_message_that_cannot_be_read_is_invalid_argument_without_a_stack_trace_per_call(string what, byte[] message)
+    {
+        var errorsBefore = Server.Logs.Entries.Count(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        for (var i = 0; i < 20; i++)
+            Assert.True(StatusCode.InvalidArgument == await RawGrpc.CallAsync(Server.Channel, "orders.v1.OrderService", "PlaceOrder", message), what);
+        Assert.Equal(StatusCode.InvalidArgument, await RawGrpc.CallAsync(Server.Channel, "orders.v1.OrderService", "GetOrder", message));
+        Assert.Equal(errorsBefore, Server.Logs.Entries.Count(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error));
+    }
+
     [Theory]
     [InlineData("""{"latency_ms":1e309}""", "latency_ms")]
     [InlineData("""{"latency_ms":0,"jitter_ms":-1}""", "jitter_ms")]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Orders.Actors.Orders;
 using Orders.Gateway.Application;
+using Orders.Gateway.Diagnostics;
 using Orders.Gateway.Security;
 
 namespace Orders.Gateway.Rest;
@@ -112,6 +113,12 @@ public static class OrderRestEndpoints
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // the client went away; nothing to answer
+        }
+        catch (Exception e)
+        {
+            http.RequestServices.GetRequiredService<ErrorLog>().Write($"{http.Request.Method} {http.Request.Path}", e);
+            if (http.Response.HasStarted) http.Abort();
+            else await Problems.WriteAsync(http, StatusCodes.Status500InternalServerError, "internal", "the server failed to handle the request; the failure is logged on the server", []);
         }
     }
 

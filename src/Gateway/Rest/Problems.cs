@@ -52,6 +52,7 @@ public static class Problems
         "unsupported-media-type" => "The body is not JSON",
         "unauthenticated" => "Credentials are needed",
         "permission-denied" => "The credentials do not allow this",
+        "internal" => "The server failed",
         _ => "The service is unavailable",
     };
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 
@@ -12,9 +13,10 @@ public sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, SimulatedProviders providers, string database, X509Certificate2? trusted)
+    private GatewayServer(WebApplication app, SimulatedProviders providers, string database, X509Certificate2? trusted, LogCapture logs)
     {
         _app = app;
+        Logs = logs;
         Providers = providers;
         DatabasePath = database;
         var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
@@ -35,6 +37,8 @@ public sealed class GatewayServer : IAsyncDisposable
     };
 
     public SimulatedProviders Providers { get; }
+    /// <summary>Everything the node logged at warning level or above.</summary>
+    public LogCapture Logs { get; }
     public string DatabasePath { get; }
     public Uri GrpcAddress { get; }
     public Uri HttpAddress { get; }
@@ -69,9 +73,14 @@ public sealed class GatewayServer : IAsyncDisposable
             "--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", $"--Orders:Persistence:SqlitePath={database}", "--Logging:LogLevel:Default=Warning",
             "--Orders:InitialStock:SKU-1=100000", .. FastSettings, .. settings,
         ];
-        var app = GatewayHost.Build(args, providers, b => b.Environment.ContentRootPath = Path.GetDirectoryName(database)!);
+        var logs = new LogCapture();
+        var app = GatewayHost.Build(args, providers, b =>
+        {
+            b.Environment.ContentRootPath = Path.GetDirectoryName(database)!;
+            b.Logging.AddProvider(logs);
+        });
         await app.StartAsync();
-        var server = new GatewayServer(app, providers, database, trusted);
+        var server = new GatewayServer(app, providers, database, trusted, logs);
         await server.WaitUntilReadyAsync();
         return server;
     }
