@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -113,11 +114,26 @@ public static class GatewayHost
         app.MapGet("/", (GatewayEndpoints e) => Results.Text(
             $"orders gateway\ngRPC: {e.GrpcAddress}  service orders.v1.OrderService (reflection on)\nREST: {e.HttpAddress}v1/orders\n"));
         foreach (var warning in exposureWarnings) app.Logger.LogWarning("{Warning}", warning);
+        app.Lifetime.ApplicationStarted.Register(() => ForbidCallbacksToOurselves(orders, endpoints, app.Services.GetRequiredService<ActorSystem>()));
         app.Lifetime.ApplicationStarted.Register(() =>
             app.Logger.LogInformation("Orders gateway ready: gRPC ({Transport}) on {Grpc}, REST/SSE/health on {Http}, database {Database}",
                 certificate is null ? "h2c" : "TLS", endpoints.GrpcAddress, endpoints.HttpAddress,
                 orders.Persistence.Provider == PersistenceProvider.Sqlite ? orders.Persistence.SqlitePath : "PostgreSQL"));
         return app;
+    }
+
+    /// <summary>No callback may target this node's own ports or its provider simulator (known only once they are bound).</summary>
+    private static void ForbidCallbacksToOurselves(OrderSystemOptions orders, GatewayEndpoints endpoints, ActorSystem system)
+    {
+        var forbidden = orders.Webhooks.Forbidden;
+        forbidden.AddLocalPort(endpoints.GrpcAddress.Port);
+        forbidden.AddLocalPort(endpoints.HttpAddress.Port);
+        if (Akka.Cluster.Cluster.Get(system).SelfAddress.Port is { } remoting) forbidden.AddLocalPort(remoting);
+        if (Uri.TryCreate(orders.ProviderSimulatorUrl, UriKind.Absolute, out var simulator))
+        {
+            if (simulator.IsLoopback) forbidden.AddLocalPort(simulator.Port);
+            else forbidden.AddEndpoint(simulator);
+        }
     }
 
     private static Task WriteHealth(HttpContext http, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)

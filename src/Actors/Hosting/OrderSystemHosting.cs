@@ -128,7 +128,9 @@ public static class OrderSystemHosting
             var settings = options.Supervision;
             if (options.Webhooks.Secret == WebhookSettings.DevelopmentSecret)
                 system.Log.Warning("Orders:Webhooks:Secret is not set; webhooks are signed with the development secret");
-            registry.Register<ActorKeys.Webhooks>(system.ActorOf(ServiceGateway.Props("webhook", new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings), "webhook"));
+            // One bulkhead per receiver: a dead callback URL backs off alone instead of tripping every order's webhooks.
+            registry.Register<ActorKeys.Webhooks>(system.ActorOf(BulkheadRouter.Props("webhook", WebhookSettings.DestinationOf,
+                new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings), "webhook"));
             registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(clients.Payment), settings), "payment"));
             registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings), "warehouse"));
             registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings), "email"));

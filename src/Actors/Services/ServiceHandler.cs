@@ -19,11 +19,17 @@ public sealed record SupervisionSettings
     /// <summary>Consecutive failures that crash the worker, so that its BackoffSupervisor backs off (the breaker opens).</summary>
     public int TripAfterConsecutiveFailures { get; init; } = 5;
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long at most between two probes of a provider that keeps failing. Short, because a probe is cheap (at most
+    /// <see cref="TripAfterConsecutiveFailures"/> calls) and the work waiting on the provider goes out as soon as one succeeds.
+    /// </summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(2);
     public double RandomFactor { get; init; } = 0.2;
     /// <summary>A worker that stays up this long has its restart count forgotten.</summary>
     public TimeSpan ResetAfter { get; init; } = TimeSpan.FromSeconds(30);
     public int DedupeCacheSize { get; init; } = 20_000;
+    /// <summary>Fire-and-forget requests refused while backing off that are kept, to be sent the moment the provider recovers.</summary>
+    public int HoldWhileBackingOff { get; init; } = 10_000;
 
     public static SupervisionSettings Default => new();
 

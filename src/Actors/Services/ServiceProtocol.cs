@@ -13,6 +13,12 @@ public interface IServiceRequest : IWithOrderId, ITraced, IOrderSystemMessage
     /// <summary>Where the answer goes: the asker, or the order region for fire-and-forget steps.</summary>
     IActorRef ReplyTarget(IActorRef sender);
 
+    /// <summary>
+    /// Refused while the service backs off, should the request be sent again as soon as the service recovers? Yes for
+    /// fire-and-forget steps (their order waits anyway); no for synchronous asks, whose caller has long moved on.
+    /// </summary>
+    bool ReleaseWhenRecovered { get; }
+
     object Unavailable(string service, DateTimeOffset retryAfter);
 }
 
@@ -38,6 +44,7 @@ public sealed record PerformStep(
 {
     public string IdempotencyKey => $"{OrderId}/{Step}";
     public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;
+    public bool ReleaseWhenRecovered => true;
 
     public object Unavailable(string service, DateTimeOffset retryAfter) =>
         new StepOutcome(OrderId, Step, StepOutcomeKind.Transient, $"{service} service unavailable (backing off until {retryAfter:O})", retryAfter, Context);
@@ -56,6 +63,7 @@ public sealed record AuthorizePayment(string OrderId, long AmountMinor, string C
     /// <summary>The order id is the payment idempotency key, so a recovered order is charged at most once.</summary>
     public string IdempotencyKey => OrderId;
     public IActorRef ReplyTarget(IActorRef sender) => sender;
+    public bool ReleaseWhenRecovered => false;
     public object Unavailable(string service, DateTimeOffset retryAfter) =>
         new PaymentUnavailable(OrderId, $"{service} service unavailable (backing off until {retryAfter:O})", retryAfter);
 }

@@ -24,6 +24,10 @@ public sealed class ServiceWorker : ReceiveActor
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _consecutiveFailures;
+    private bool _succeeded;
+    private string? _trippedBy;
+    /// <summary>The calls that failed since the last success: the run-up to a trip, handed to the gateway to hold.</summary>
+    private readonly List<InFlight> _failedInARow = [];
 
     public ServiceWorker(IServiceHandler handler, SupervisionSettings settings, IActorRef healthListener)
     {
@@ -34,6 +38,8 @@ public sealed class ServiceWorker : ReceiveActor
 
         Receive<IServiceRequest>(Handle);
         Receive<CallCompleted>(Complete);
+        Receive<ServiceGateway.Trip>(_ =>
+            throw new ProviderTrippedException($"{_handler.Service}: {_consecutiveFailures} consecutive failures, last: {_trippedBy}"));
     }
 
     public static Props Props(IServiceHandler handler, SupervisionSettings settings, IActorRef healthListener) =>
@@ -47,14 +53,28 @@ public sealed class ServiceWorker : ReceiveActor
         // Whoever waits on a call this incarnation started gets an answer now instead of a timeout later.
         foreach (var (_, flight) in _inFlight)
             foreach (var waiter in flight.Waiters)
+            {
                 waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff));
+                _healthListener.Tell(new ServiceGateway.WorkerAbandoned(flight.Request, waiter));
+            }
         _inFlight.Clear();
+        if (_trippedBy is not null)
+            foreach (var failed in _failedInARow)
+                foreach (var waiter in failed.Waiters)
+                    _healthListener.Tell(new ServiceGateway.WorkerAbandoned(failed.Request, waiter));
     }
 
     private void Handle(IServiceRequest request)
     {
         var key = request.IdempotencyKey;
         var replyTo = request.ReplyTarget(Sender);
+        if (_trippedBy is not null)
+        {
+            // Forwarded before the gateway heard of the trip: refused, and handed back to be held until recovery.
+            replyTo.Tell(request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff));
+            _healthListener.Tell(new ServiceGateway.WorkerAbandoned(request, replyTo));
+            return;
+        }
         if (_done.TryGet(key, out var reply))
         {
             replyTo.Tell(reply);
@@ -95,7 +115,13 @@ public sealed class ServiceWorker : ReceiveActor
 
         if (completed.Failure is null)
         {
+            _failedInARow.Clear();
             _done.Add(completed.Key, completed.Reply);
+            if (!_succeeded)
+            {
+                _succeeded = true;
+                _healthListener.Tell(new ServiceGateway.WorkerSucceeded());
+            }
             if (_consecutiveFailures > 0)
             {
                 _consecutiveFailures = 0;
@@ -105,12 +131,15 @@ public sealed class ServiceWorker : ReceiveActor
         }
 
         _consecutiveFailures++;
+        if (flight is not null && flight.Request.ReleaseWhenRecovered && _failedInARow.Count < _settings.HoldWhileBackingOff) _failedInARow.Add(flight);
         _healthListener.Tell(new ServiceGateway.WorkerFailures(_consecutiveFailures, completed.Failure));
-        if (_consecutiveFailures >= _settings.TripAfterConsecutiveFailures)
+        if (_consecutiveFailures >= _settings.TripAfterConsecutiveFailures && _trippedBy is null)
         {
+            // The crash waits for the gateway's Trip, which comes after everything it forwarded before it knew: none of
+            // those requests reaches a dead worker (the BackoffSupervisor would drop them).
+            _trippedBy = completed.Failure;
             _log.Warning("{0}: {1} consecutive failures, last: {2}; backing off", _handler.Service, _consecutiveFailures, completed.Failure);
             _healthListener.Tell(new ServiceGateway.WorkerTripped(completed.Failure));
-            throw new ProviderTrippedException($"{_handler.Service}: {_consecutiveFailures} consecutive failures, last: {completed.Failure}");
         }
     }
 

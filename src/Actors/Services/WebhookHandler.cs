@@ -18,9 +18,47 @@ public sealed record WebhookSettings
     /// <summary>Hosts a callback URL may name; anything else is refused (no SSRF). Loopback only by default.</summary>
     public string[] AllowedHosts { get; init; } = ["127.0.0.1", "localhost", "::1"];
 
-    public bool IsAllowed(Uri url) =>
+    /// <summary>This node's own endpoints and its providers', filled in at start-up: never a callback's target.</summary>
+    public ForbiddenCallbackTargets Forbidden { get; } = new();
+
+    public bool IsAllowedHost(Uri url) =>
         url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && string.IsNullOrEmpty(url.UserInfo)
         && AllowedHosts.Any(h => string.Equals(h.Trim('[', ']'), url.IdnHost.Trim('[', ']'), StringComparison.OrdinalIgnoreCase));
+
+    public bool IsAllowed(Uri url) => IsAllowedHost(url) && !Forbidden.Forbids(url);
+
+    /// <summary>The bulkhead a delivery belongs to: its receiver's scheme, host and port.</summary>
+    public static string DestinationOf(IServiceRequest request) =>
+        request is PerformStep { Order.CallbackUrl: { } callback } && Uri.TryCreate(callback, UriKind.Absolute, out var url)
+            ? url.GetLeftPart(UriPartial.Authority).ToLowerInvariant()
+            : "(no callback)";
+}
+
+/// <summary>
+/// Endpoints a callback URL may never name, even on an allowed host: this node's own ports (gRPC, REST, remoting) and
+/// the provider simulator's, so that a callback cannot be used to call the node's or the providers' own APIs.
+/// </summary>
+public sealed class ForbiddenCallbackTargets
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _localPorts = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A port this machine listens on for the node: forbidden on every host name that means this machine.</summary>
+    public void AddLocalPort(int port) => _localPorts[port] = 0;
+
+    public void AddEndpoint(Uri endpoint) => _endpoints[$"{endpoint.IdnHost.Trim('[', ']')}:{endpoint.Port}"] = 0;
+
+    public bool Forbids(Uri url) =>
+        _endpoints.ContainsKey($"{url.IdnHost.Trim('[', ']')}:{url.Port}") || (_localPorts.ContainsKey(url.Port) && IsThisMachine(url.IdnHost.Trim('[', ']')));
+
+    private static bool IsThisMachine(string host)
+    {
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || string.Equals(host, Dns.GetHostName(), StringComparison.OrdinalIgnoreCase)) return true;
+        if (!IPAddress.TryParse(host, out var address)) return false;
+        return IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
+               || System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                   .SelectMany(n => n.GetIPProperties().UnicastAddresses).Any(u => u.Address.Equals(address));
+    }
 }
 
 /// <summary>

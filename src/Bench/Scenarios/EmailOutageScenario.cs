@@ -44,7 +44,7 @@ public static class EmailOutageScenario
         result.Add(new Figure("orders completed (email sent)", completed.Count, $"of {flow.Placed.Count}"));
         result.Add(new Figure("orders not finished in time", unfinished, ""));
         if (completed.Count > 0)
-            result.Add(new Figure("every email sent, after the outage ended", (completed.Max(f => f.FinishedAt) - outageUntil).TotalSeconds, "s"));
+            result.Add(Figure.AtMost("every email sent, after the outage ended", Math.Round((completed.Max(f => f.FinishedAt) - outageUntil).TotalSeconds, 1), "s", 5));
 
         var timeline = recorder.Timeline();
         var finishedPerSecond = completed.GroupBy(f => (int)(f.FinishedAt - start).TotalSeconds).ToDictionary(g => g.Key, g => g.Count());

@@ -31,8 +31,10 @@ public static class RequestValidation
                 violations.Add(new("callback_url", "must be an absolute http or https URL"));
             else if (!string.IsNullOrEmpty(url.UserInfo))
                 violations.Add(new("callback_url", "must not carry credentials"));
-            else if (!webhooks.IsAllowed(url))
+            else if (!webhooks.IsAllowedHost(url))
                 violations.Add(new("callback_url", $"host '{url.Host}' is not on the callback allowlist ({string.Join(", ", webhooks.AllowedHosts)})"));
+            else if (webhooks.Forbidden.Forbids(url))
+                violations.Add(new("callback_url", $"'{url.Authority}' is this node's own endpoint or its providers'; a callback must go to the client's receiver"));
         }
 
         var items = input.Items ?? [];

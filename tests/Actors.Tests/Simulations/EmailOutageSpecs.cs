@@ -43,6 +43,34 @@ public abstract class EmailOutageSpecs(PersistenceProvider provider) : Simulatio
     }
 }
 
+/// <summary>
+/// Waiting work goes out when the provider is back, not when each order's own redelivery timer next fires: here the
+/// orders' timers are a minute long, so only the supervisor's release can send the emails within the test.
+/// </summary>
+public sealed class EmailRecoverySpecs : SimulationBase
+{
+    protected override void Configure(OrderSystemOptions options) =>
+        options.Order = OrderNode.FastOrderSettings with { StepBackoffMin = TimeSpan.FromMinutes(1), StepBackoffMax = TimeSpan.FromMinutes(1), StepAckTimeout = TimeSpan.FromMinutes(1) };
+
+    [Fact]
+    public async Task Emails_held_during_an_outage_are_sent_as_soon_as_the_provider_recovers()
+    {
+        await Node.SetStockAsync("SKU-1", 100);
+        var outage = TimeSpan.FromSeconds(3);
+        var outageEnds = DateTimeOffset.UtcNow + outage;
+        Providers.Configure(ProviderKind.Email, Providers.Email.Simulation.Settings.WithOutage(DateTimeOffset.UtcNow, outage));
+
+        var ids = Enumerable.Range(0, 30).Select(_ => TestOrders.NewId()).ToList();
+        await Task.WhenAll(ids.Select(id => Node.PlaceAsync(id, TestOrders.Details(), ResponseMode.Hybrid)));
+
+        var finished = await Task.WhenAll(ids.Select(id => Node.WaitForTerminalAsync(id, TimeSpan.FromSeconds(40))));
+        Assert.All(finished, o => Assert.Equal(OrderStatus.Completed, o.Status));
+        Assert.All(ids, id => Assert.Equal(1, Providers.Email.DeliveriesFor($"{id}/send-confirmation")));
+        var lastSent = finished.Max(o => o.UpdatedAt);
+        Assert.True(lastSent - outageEnds < TimeSpan.FromSeconds(30), $"the last email went out {(lastSent - outageEnds).TotalSeconds:0.0} s after the outage");
+    }
+}
+
 public sealed class EmailOutageOnSqlite() : EmailOutageSpecs(PersistenceProvider.Sqlite);
 
 public sealed class EmailOutageOnPostgreSql() : EmailOutageSpecs(PersistenceProvider.PostgreSql);
