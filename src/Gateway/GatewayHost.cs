@@ -100,6 +100,7 @@ public static class GatewayHost
         });
         builder.Services.AnswerUnreadableRequestsWithInvalidArgument();
         builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton<ReadinessCheck>(); // one instance, so that having caught up after the start is remembered
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.AddGrpcHealthChecks();
 

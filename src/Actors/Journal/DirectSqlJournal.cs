@@ -29,6 +29,7 @@ public sealed class DirectSqlJournal : SqlWriteJournal
     private readonly string? _writerUuid;
     private readonly string _tagSeparator;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly JournalHealth _health;
 
     public DirectSqlJournal(Config journalConfig) : base(journalConfig)
     {
@@ -44,6 +45,8 @@ public sealed class DirectSqlJournal : SqlWriteJournal
         _batcher = new JournalWriteBatcher(_database.OpenWriterAsync, _config.DaoConfig.Parallelism, _config.DaoConfig.BatchSize);
         _writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
         _tagSeparator = _config.PluginConfig.TagSeparator;
+        _health = JournalHealth.For(Context.System);
+        _health.UseProbe(_database.ProbeWriteAsync);
     }
 
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
@@ -75,7 +78,13 @@ public sealed class DirectSqlJournal : SqlWriteJournal
         var written = _batcher.WriteAsync(rows);
         _writesInProgress[persistenceId] = written;
         var self = Self;
-        written.ContinueWith(t => self.Tell(new WriteFinished(persistenceId, t)), TaskContinuationOptions.ExecuteSynchronously);
+        var health = _health;
+        written.ContinueWith(t =>
+        {
+            if (t.IsFaulted) health.Failed(t.Exception);
+            else health.Succeeded();
+            self.Tell(new WriteFinished(persistenceId, t));
+        }, TaskContinuationOptions.ExecuteSynchronously);
         return Completed(written, result);
 
         static async Task<IImmutableList<Exception>> Completed(Task written, IImmutableList<Exception> result)
@@ -91,17 +100,33 @@ public sealed class DirectSqlJournal : SqlWriteJournal
         if (_writesInProgress.TryGetValue(persistenceId, out var inFlight))
             await inFlight.ContinueWith(_ => { }, TaskContinuationOptions.ExecuteSynchronously);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        return await _database.HighestSequenceNrAsync(persistenceId, fromSequenceNr, either.Token);
+        try
+        {
+            return await _database.HighestSequenceNrAsync(persistenceId, fromSequenceNr, either.Token);
+        }
+        catch (Exception e)
+        {
+            _health.Failed(e);
+            throw;
+        }
     }
 
-    public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+    public override async Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
         Action<IPersistentRepresentation> recoveryCallback)
     {
         var serialization = context.System.Serialization;
-        return _database.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, row => recoveryCallback(new Persistent(
-            serialization.Deserialize(row.Message, row.SerializerId, row.Manifest),
-            row.SequenceNr, row.PersistenceId, row.Manifest, isDeleted: false, ActorRefs.NoSender, row.WriterUuid, row.Created)),
-            _stopping.Token);
+        try
+        {
+            await _database.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, row => recoveryCallback(new Persistent(
+                serialization.Deserialize(row.Message, row.SerializerId, row.Manifest),
+                row.SequenceNr, row.PersistenceId, row.Manifest, isDeleted: false, ActorRefs.NoSender, row.WriterUuid, row.Created)),
+                _stopping.Token);
+        }
+        catch (Exception e)
+        {
+            _health.Failed(e);
+            throw;
+        }
     }
 
     protected override bool ReceivePluginInternal(object message)

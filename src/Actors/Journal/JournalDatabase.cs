@@ -72,6 +72,21 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes one row of a table of its own: the database answers and accepts writes (a read-only SQLite file does not).</summary>
+    public async Task ProbeWriteAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            "CREATE TABLE IF NOT EXISTS orders_write_probe (id INTEGER PRIMARY KEY, probed_at BIGINT NOT NULL); " +
+            "DELETE FROM orders_write_probe; INSERT INTO orders_write_probe (id, probed_at) VALUES (1, @at)";
+        Add(command, "at", DateTime.UtcNow.Ticks);
+        await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
     /// <summary>"INSERT INTO journal (columns)" in the order of <see cref="InsertParameters"/>; each database adds its values clause.</summary>
     protected string InsertInto()
     {

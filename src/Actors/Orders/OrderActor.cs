@@ -25,6 +25,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private readonly OrderSettings _settings;
     private readonly bool _sharded;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RecoveryBacklog _backlog = RecoveryBacklog.For(Context.System);
+    private bool _recovering = true;
     private readonly List<(IActorRef ReplyTo, ResponseMode Mode)> _waiting = [];
     private readonly HashSet<IActorRef> _watchers = [];
     private readonly Dictionary<StepId, (int Attempts, string? LastError, bool Awaiting)> _delivery = new();
@@ -48,7 +50,12 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         SnapshotPluginId = "akka.persistence.no-snapshot-store";
 
         Recover<IOrderEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => ResumeWork());
+        _backlog.Starting();
+        Recover<RecoveryCompleted>(_ =>
+        {
+            RecoveryEnded();
+            ResumeWork();
+        });
 
         Command<PlaceOrder>(Place);
         Command<GetOrder>(_ => Sender.Tell(_state.Exists ? _state.ToView() : NotFound()));
@@ -229,6 +236,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             _waiting.RemoveAt(i);
         }
         ResumeWork();
+        // Settled live: it leaves memory (and the remembered set) now, so a restart never has to resume it.
+        if (_state.IsSettled) Passivate();
         StopIfHandedOff();
     }
 
@@ -244,7 +253,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         if (_state.Status == OrderStatus.PaymentPending && !_paymentInFlight) AskPayment(1);
         foreach (var step in _state.DueSteps())
             if (!_delivery.ContainsKey(step)) Dispatch(step);
-        // Finished (or never existing) orders leave memory; with remembered entities that also stops their restart.
+        // Finished (or never existing) orders that are only read leave memory once left alone for a moment.
         SetReceiveTimeout(_state.IsSettled ? _settings.PassivateTerminalAfter : _state.Exists ? null : TimeSpan.FromSeconds(2));
     }
 
@@ -253,6 +262,19 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         if (_waiting.Count > 0 || _watchers.Count > 0) return;
         if (_sharded) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         else Context.Stop(Self);
+    }
+
+    private void RecoveryEnded()
+    {
+        if (!_recovering) return;
+        _recovering = false;
+        _backlog.Finished();
+    }
+
+    protected override void PostStop()
+    {
+        RecoveryEnded(); // a recovery that failed or was cut short by a stop
+        base.PostStop();
     }
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

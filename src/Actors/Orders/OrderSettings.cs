@@ -19,7 +19,11 @@ public sealed record OrderSettings
     public int StepAttempts { get; init; } = 12;
 
     public double RandomFactor { get; init; } = 0.2;
-    public TimeSpan PassivateTerminalAfter { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a settled order that is only being read stays in memory after the last message. An order that settles
+    /// while running leaves at once.
+    /// </summary>
+    public TimeSpan PassivateTerminalAfter { get; init; } = TimeSpan.FromSeconds(2);
 
     public BackoffPolicy PaymentBackoff => new(PaymentBackoffMin, PaymentBackoffMax, RandomFactor);
     public BackoffPolicy StepBackoff => new(StepBackoffMin, StepBackoffMax, RandomFactor);

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Orders.Actors.Hosting;
 using Orders.Actors.Inventory;
+using Orders.Actors.Journal;
 using Orders.Actors.Messaging;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
@@ -30,6 +31,8 @@ public sealed class OrderApplication(
     CallerAccess access,
     OrderTokens tokens)
 {
+    private readonly JournalHealth _journal = JournalHealth.For(system);
+
     /// <summary>Anyone may place an order; the answer carries the order's token, the capability to read, watch and cancel it.</summary>
     public async Task<(OrderView Order, string OrderToken)> PlaceAsync(PlaceOrderInput input, DateTime? deadline, CancellationToken ct)
     {
@@ -61,6 +64,7 @@ public sealed class OrderApplication(
     {
         if (!OrderValidation.IsValidId(sku))
             throw OrderApiException.Invalid([new FieldViolation("sku", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")]);
+        RefuseWhileDatabaseDown();
         using var slot = limiter.Enter();
         try
         {
@@ -80,8 +84,17 @@ public sealed class OrderApplication(
         access.RequireOperator(caller, "listing orders");
         var after = DecodePageToken(pageToken, out var tokenViolations);
         ThrowIfInvalid([.. RequestValidation.ValidatePageSize(pageSize), .. tokenViolations]);
+        RefuseWhileDatabaseDown();
         using var slot = limiter.Enter();
-        var page = await index.ListAsync(status, after, pageSize == 0 ? 50 : pageSize, ct);
+        OrderPage page;
+        try
+        {
+            page = await index.ListAsync(status, after, pageSize == 0 ? 50 : pageSize, ct);
+        }
+        catch (Exception e) when (JournalHealth.IsOutage(e))
+        {
+            throw new OrderApiException(ApiError.Unavailable, $"the order index cannot be read: {e.GetBaseException().Message}");
+        }
         return (page, page.NextAfter is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(page.NextAfter)));
     }
 
@@ -113,6 +126,7 @@ public sealed class OrderApplication(
 
     private async Task<object> AskAsync(IOrderCommand command, DateTime? deadline, CancellationToken ct)
     {
+        RefuseWhileDatabaseDown();
         using var slot = limiter.Enter();
         var timeout = options.DefaultTimeout;
         var boundByDeadline = false;
@@ -125,14 +139,14 @@ public sealed class OrderApplication(
         try
         {
             // The ask never outlives the call: it ends at the client's deadline or when the client goes away.
-            if (command is not (PlaceOrder or GetOrder)) return await orders.ActorRef.Ask<object>(command, timeout, ct);
+            if (command is not (PlaceOrder or GetOrder)) return await UnlessDatabaseGoesDown(orders.ActorRef.Ask<object>(command, timeout, ct));
             var giveUpAt = DateTime.UtcNow + timeout;
             while (true)
             {
                 var left = giveUpAt - DateTime.UtcNow;
                 try
                 {
-                    return await orders.ActorRef.Ask<object>(command, left < options.ResendAfter * 1.5 ? left : options.ResendAfter, ct);
+                    return await UnlessDatabaseGoesDown(orders.ActorRef.Ask<object>(command, left < options.ResendAfter * 1.5 ? left : options.ResendAfter, ct));
                 }
                 catch (AskTimeoutException) when (giveUpAt - DateTime.UtcNow > TimeSpan.FromMilliseconds(50))
                 {
@@ -152,6 +166,23 @@ public sealed class OrderApplication(
         {
             throw new OrderApiException(ApiError.DeadlineExceeded, "the call was cancelled or its deadline passed; the order carries on and can be polled");
         }
+    }
+
+    /// <summary>A database outage fails calls at once: an order cannot be stored or recovered, and waiting would only pile calls up.</summary>
+    private void RefuseWhileDatabaseDown()
+    {
+        if (_journal.Outage is { } outage)
+            throw new OrderApiException(ApiError.Unavailable,
+                $"the database has been unavailable since {outage.Since:HH:mm:ss.fff} UTC ({outage.Reason}); nothing was done, try again shortly");
+    }
+
+    private async Task<object> UnlessDatabaseGoesDown(Task<object> ask)
+    {
+        var down = _journal.WhenDown;
+        if (await Task.WhenAny(ask, down) == ask) return await ask;
+        _ = ask.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // the abandoned ask's timeout is expected
+        throw new OrderApiException(ApiError.Unavailable,
+            "the database became unavailable during the call; it may or may not have taken effect: retry with the same order id");
     }
 
     private static T Expect<T>(object reply) => reply switch

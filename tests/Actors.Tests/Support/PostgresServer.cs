@@ -19,37 +19,67 @@ public static class PostgresServer
     private static string Locate()
     {
         var configured = Environment.GetEnvironmentVariable("ORDERS_TEST_POSTGRES");
-        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        return string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start().ConnectionString : configured;
+    }
+}
 
+/// <summary>A PostgreSQL server of this test process's own, which a spec may stop and start again (a database outage).</summary>
+public sealed class ThrowawayPostgres : IDisposable
+{
+    private readonly string _script;
+    private readonly int _port;
+    private readonly string _directory;
+
+    public string ConnectionString { get; private set; } = "";
+
+    private ThrowawayPostgres(string script, int port, string directory) => (_script, _port, _directory) = (script, port, directory);
+
+    public static ThrowawayPostgres Start()
+    {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Actors.sln"))) root = root.Parent;
         var script = root is null ? null : Path.Combine(root.FullName, "scripts", "postgres-throwaway.sh");
         if (script is null || !File.Exists(script))
             throw new InvalidOperationException("PostgreSQL specs need a server: set ORDERS_TEST_POSTGRES to an Npgsql connection string, or run scripts/postgres-throwaway.sh start");
         var port = FreePort();
-        var directory = Path.Combine(Path.GetTempPath(), $"orders-pg-tests-{Environment.ProcessId}-{port}");
-        var (code, output, error) = Run(script, "start", port, directory);
+        var server = new ThrowawayPostgres(script, port, Path.Combine(Path.GetTempPath(), $"orders-pg-tests-{Environment.ProcessId}-{port}"));
+        server.Resume();
+        // Not waited for: the test runner gives a finishing test host little time, and the stop must outlive it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        return server;
+    }
+
+    /// <summary>Starts the server (again), on the same port and data.</summary>
+    public void Resume()
+    {
+        var (code, output, error) = Run("start");
         if (code != 0 || output.Length == 0)
             throw new InvalidOperationException(
                 $"PostgreSQL specs need a server and none could be started ({error}). Install Debian's postgresql package " +
                 "(apt-get install -y postgresql) so scripts/postgres-throwaway.sh can start one, or set ORDERS_TEST_POSTGRES.");
-        // Not waited for: the test runner gives a finishing test host little time, and the stop must outlive it.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Process.Start(new ProcessStartInfo("bash",
-            ["-c", "\"$0\" stop; rm -rf \"$1\" \"$1.lock\"", script, directory])
-        {
-            UseShellExecute = false,
-            Environment = { ["ORDERS_PG_PORT"] = port.ToString(), ["ORDERS_PG_DIR"] = directory },
-        })?.Dispose();
-        return output;
+        ConnectionString = output;
     }
 
-    private static (int Code, string Output, string Error) Run(string script, string verb, int port, string directory)
+    /// <summary>Stops the server (fast shutdown: open connections are cut), keeping its data.</summary>
+    public void Stop()
+    {
+        var (code, _, error) = Run("stop");
+        if (code != 0) throw new InvalidOperationException($"PostgreSQL on port {_port} did not stop: {error}");
+    }
+
+    public void Dispose() => Process.Start(new ProcessStartInfo("bash", ["-c", "\"$0\" stop; rm -rf \"$1\" \"$1.lock\"", _script, _directory])
+    {
+        UseShellExecute = false,
+        Environment = { ["ORDERS_PG_PORT"] = _port.ToString(), ["ORDERS_PG_DIR"] = _directory },
+    })?.Dispose();
+
+    private (int Code, string Output, string Error) Run(string verb)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(_script);
         start.ArgumentList.Add(verb);
-        start.Environment["ORDERS_PG_PORT"] = port.ToString();
-        start.Environment["ORDERS_PG_DIR"] = directory;
+        start.Environment["ORDERS_PG_PORT"] = _port.ToString();
+        start.Environment["ORDERS_PG_DIR"] = _directory;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd().Trim();
         var error = process.StandardError.ReadToEnd().Trim();
