@@ -19,9 +19,10 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project src/Bench -- <scenario>... [options]
-          scenarios: seed-latency throughput email-outage slow-payment limit all
+          scenarios: seed-latency throughput email-outage slow-payment limit all (the five before)
+                     kill-loop db-outage fuzz overload chaos (the four before)
           --size tiny|standard        tiny runs each scenario in seconds (what the tests do); default standard
-          --db sqlite|postgresql|both default sqlite for seed-latency/email-outage/slow-payment (first listed) and both for throughput/limit
+          --db sqlite|postgresql|both default sqlite for seed-latency/email-outage/slow-payment/kill-loop/fuzz/overload (first listed) and both for throughput/limit/db-outage
           --target URL --rest URL     drive an existing gateway (gRPC URL, REST URL) instead of starting one in this process
           --postgres CONNECTION       PostgreSQL server for --db postgresql (else ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or scripts/postgres-throwaway.sh)
           --out DIR                   where results.json and the PNG charts go; default bench-results
@@ -84,9 +85,14 @@ public sealed record BenchOptions(
             }
         }
         if (scenarios.Count == 0) throw new ArgumentException("name at least one scenario");
-        if (scenarios.Contains("all")) scenarios = [.. Orders.Bench.Scenarios.ScenarioCatalog.Names];
-        var unknown = scenarios.Where(s => !Orders.Bench.Scenarios.ScenarioCatalog.Names.Contains(s)).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"unknown scenario(s) {string.Join(", ", unknown)}; use {string.Join(", ", Orders.Bench.Scenarios.ScenarioCatalog.Names)} or all");
+        scenarios = scenarios.SelectMany(s => s switch
+        {
+            "all" => Orders.Bench.Scenarios.ScenarioCatalog.Names,
+            "chaos" => Orders.Bench.Scenarios.ScenarioCatalog.Chaos,
+            _ => [s],
+        }).Distinct().ToList();
+        var unknown = scenarios.Where(s => !Orders.Bench.Scenarios.ScenarioCatalog.All.Contains(s)).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"unknown scenario(s) {string.Join(", ", unknown)}; use {string.Join(", ", Orders.Bench.Scenarios.ScenarioCatalog.All)}, all or chaos");
         if ((target is null) != (rest is null)) throw new ArgumentException("--target and --rest go together: the gRPC address and the REST address of the same gateway");
         return new BenchOptions(scenarios, size, databases ?? [DatabaseKind.Sqlite, DatabaseKind.PostgreSql], target, rest, postgres, output, settings, callers, seconds);
     }

@@ -36,10 +36,12 @@ public static class GatewayHost
     {
         var builder = WebApplication.CreateBuilder(args);
         // Defaults below every other source, so appsettings, environment and arguments still decide: per-call framework
-        // chatter (gRPC logs every refused call at information level, with the exception) is not the node's log.
+        // chatter (gRPC logs every refused call at information level, with the exception) is not the node's log, nor is
+        // each "not ready" answer of a readiness probe (logged as an error per probe; the probe's caller has the reason).
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
-            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Grpc"] = "Warning", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Grpc"] = "Warning", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical" },
         });
         configure?.Invoke(builder);
         var gateway = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();

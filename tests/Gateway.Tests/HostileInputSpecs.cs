@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Google.Rpc;
 using Grpc.Core;
+using Orders.Bench.Chaos;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
 

@@ -4,6 +4,9 @@ namespace Orders.Bench.Report;
 public sealed record Figure(string Name, double Value, string Unit, string? Target = null, bool? Met = null)
 {
     public static Figure AtMost(string name, double value, string unit, double limit) => new(name, value, unit, $"<= {limit:0.##} {unit}", value <= limit);
+    /// <summary>A speed or memory target, held only when <paramref name="held"/> (standard runs; tiny runs measure, they do not judge speed).</summary>
+    public static Figure AtMostWhen(bool held, string name, double value, string unit, double limit) =>
+        held ? AtMost(name, value, unit, limit) : new(name, value, unit);
     public static Figure AtLeast(string name, double value, string unit, double limit) => new(name, value, unit, $">= {limit:0.##} {unit}", value >= limit);
 }
 

@@ -15,9 +15,12 @@ public sealed class BenchContext(BenchOptions options)
     public async Task<BenchTarget> TargetAsync(DatabaseKind database, string profile, params string[] settings)
     {
         if (Options.Target is not null) return await BenchTarget.ConnectAsync(Options.Target, Options.TargetRest!);
-        var postgres = database == DatabaseKind.PostgreSql ? _postgres ??= BenchDatabase.LocatePostgres(Options.Postgres) : null;
+        var postgres = database == DatabaseKind.PostgreSql ? Postgres() : null;
         return await BenchTarget.StartAsync(database, postgres, profile, [.. settings, .. Options.GatewaySettings]);
     }
+
+    /// <summary>The PostgreSQL server's admin connection string (found or started once per run).</summary>
+    public string Postgres() => _postgres ??= BenchDatabase.LocatePostgres(Options.Postgres);
 
     public IEnumerable<DatabaseKind> DatabasesFor(bool comparesDatabases) =>
         Options.Target is not null ? [DatabaseKind.Sqlite] : comparesDatabases ? Options.Databases : [Options.Databases[0]];
@@ -25,7 +28,11 @@ public sealed class BenchContext(BenchOptions options)
 
 public static class ScenarioCatalog
 {
+    /// <summary>What "all" runs: the performance scenarios.</summary>
     public static readonly IReadOnlyList<string> Names = ["seed-latency", "throughput", "email-outage", "slow-payment", "limit"];
+    /// <summary>What "chaos" runs: kills, database outages, hostile input, a flood; each checks its invariants.</summary>
+    public static readonly IReadOnlyList<string> Chaos = ["kill-loop", "db-outage", "fuzz", "overload"];
+    public static IEnumerable<string> All => Names.Concat(Chaos);
 
     public static Task<IReadOnlyList<Report.ScenarioResult>> RunAsync(string name, BenchContext context) => name switch
     {
@@ -34,6 +41,10 @@ public static class ScenarioCatalog
         "email-outage" => One(EmailOutageScenario.RunAsync(context)),
         "slow-payment" => One(SlowPaymentScenario.RunAsync(context)),
         "limit" => LimitScenario.RunAsync(context),
+        "kill-loop" => One(KillLoopScenario.RunAsync(context)),
+        "db-outage" => DatabaseOutageScenario.RunAsync(context),
+        "fuzz" => One(FuzzScenario.RunAsync(context)),
+        "overload" => One(OverloadScenario.RunAsync(context)),
         _ => throw new ArgumentException($"unknown scenario '{name}'"),
     };
 

@@ -32,6 +32,8 @@ public sealed class BenchDatabase : IDisposable
     }
 
     public DatabaseKind Kind { get; }
+    /// <summary>The folder holding the SQLite files (journal, index and their WAL files).</summary>
+    public string SqliteDirectory => _directory;
     public string ConnectionString { get; }
     public string[] GatewaySettings { get; }
     public string Name => Kind == DatabaseKind.Sqlite ? "SQLite" : "PostgreSQL";
@@ -53,23 +55,36 @@ public sealed class BenchDatabase : IDisposable
 
     public long JournalRows() => Scalar("SELECT COUNT(*) FROM journal");
 
+    /// <summary>Journal rows other than the shard coordinators' own bookkeeping (which shard lives where).</summary>
+    public long RowsOutsideShardCoordinators() => Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id NOT LIKE '%Coordinator'");
+
     /// <summary>Finds the PostgreSQL server: the given connection string, ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or the throwaway script.</summary>
     public static string LocatePostgres(string? given)
     {
         foreach (var candidate in new[] { given, Environment.GetEnvironmentVariable("ORDERS_BENCH_POSTGRES"), Environment.GetEnvironmentVariable("ORDERS_TEST_POSTGRES") })
             if (!string.IsNullOrWhiteSpace(candidate)) return candidate;
+        var (code, output, error) = RunThrowawayScript("start");
+        return code == 0 && output.Length > 0
+            ? output
+            : throw new InvalidOperationException($"could not start PostgreSQL ({error}); install Debian's postgresql package or pass --postgres CONNECTION");
+    }
+
+    /// <summary>scripts/postgres-throwaway.sh with a verb; <paramref name="port"/> and <paramref name="directory"/> pick a server of its own.</summary>
+    public static (int Code, string Output, string Error) RunThrowawayScript(string verb, int? port = null, string? directory = null)
+    {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Actors.sln"))) root = root.Parent;
         var script = root is null ? null : Path.Combine(root.FullName, "scripts", "postgres-throwaway.sh");
         if (script is null || !File.Exists(script))
             throw new InvalidOperationException("PostgreSQL runs need a server: pass --postgres CONNECTION, set ORDERS_BENCH_POSTGRES, or run scripts/postgres-throwaway.sh start");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, "start"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var start = new ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (port is not null) start.Environment["ORDERS_PG_PORT"] = port.ToString();
+        if (directory is not null) start.Environment["ORDERS_PG_DIR"] = directory;
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd().Trim();
         var error = process.StandardError.ReadToEnd().Trim();
         process.WaitForExit();
-        return process.ExitCode == 0 && output.Length > 0
-            ? output
-            : throw new InvalidOperationException($"could not start PostgreSQL ({error}); install Debian's postgresql package or pass --postgres CONNECTION");
+        return (process.ExitCode, output, error);
     }
 
     private static void Execute(string connectionString, string sql)

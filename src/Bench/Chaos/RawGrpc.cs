@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 
-namespace Orders.Gateway.Tests.Support;
+namespace Orders.Bench.Chaos;
 
 /// <summary>A real gRPC client sending bytes of our choosing as the request message: what a broken or hostile client sends.</summary>
 public static class RawGrpc

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Orders.Gateway.Tests.Support;
+namespace Orders.Bench.Chaos;
 
 /// <summary>
 /// Sends bytes to a port exactly as given, for requests no well-behaved client library would produce (a chunk size
