@@ -105,6 +105,7 @@ public static class GatewayHost
         builder.Services.AddSingleton<ReadinessCheck>(); // one instance, so that having caught up after the start is remembered
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddHostedService<IdleHeapRelease>();
 
         var app = builder.Build();
         app.MapGrpcService<OrderGrpcService>();

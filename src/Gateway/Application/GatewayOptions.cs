@@ -18,6 +18,11 @@ public sealed class GatewayOptions
     /// once, 1,396 calls ran into the deadline and RSS peaked at 583 MB.
     /// </summary>
     public int MaxInFlight { get; set; } = 1_000;
+    /// <summary>
+    /// A node that has gone quiet holding this many MB of heap more than after its last release compacts and returns
+    /// them to the operating system (Health/IdleHeapRelease). 0 leaves the heap to the garbage collector alone.
+    /// </summary>
+    public int ReleaseIdleHeapAboveMegabytes { get; set; } = 128;
     /// <summary>How long a call may wait for its answer when the client set no deadline.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>
