@@ -6,10 +6,9 @@ namespace Orders.Gateway.Health;
 /// <summary>
 /// Gives a surge's heap back to the operating system once the node goes quiet. The garbage collector only runs when
 /// something allocates, so a server-GC node that falls idle after a flood keeps the flood's heap committed for good
-/// (bench overload measured a managed heap of 358 MB committed, RSS 564 MB, still held 20 s after the flood had been worked
-/// off, against ~200 MB RSS before it). When the node has allocated
-/// little for a while and holds well over what it held after the last release, one aggressive collection compacts and
-/// decommits it.
+/// (bench overload measured 358 MB of managed heap committed, RSS 564 MB, still held 20 s after the flood's work was
+/// done, against ~200 MB RSS before it). When the node has allocated little for a while and holds well over what it
+/// held after the last release, one aggressive collection compacts and decommits it.
 /// </summary>
 public sealed class IdleHeapRelease(GatewayOptions options, ILogger<IdleHeapRelease> log) : BackgroundService
 {
