@@ -47,6 +47,8 @@ public static class GatewayHost
         var gateway = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
         var orders = builder.Configuration.GetSection("Orders").Get<OrderSystemOptions>() ?? new OrderSystemOptions();
         var admin = builder.Configuration.GetSection("Orders:Admin").Get<AdminOptions>() ?? new AdminOptions();
+        if (gateway.ReleaseIdleHeapAboveMegabytes < 0)
+            throw new ArgumentException($"Gateway:ReleaseIdleHeapAboveMegabytes must be 0 (never release) or a number of MB, not {gateway.ReleaseIdleHeapAboveMegabytes}");
         var exposureWarnings = Exposure.Check(gateway, admin, orders);
         var remote = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
             ? null

@@ -18,7 +18,7 @@ public sealed class IdleHeapRelease(GatewayOptions options, ILogger<IdleHeapRele
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.ReleaseIdleHeapAboveMegabytes <= 0) return;
+        if (options.ReleaseIdleHeapAboveMegabytes == 0) return;
         using var timer = new PeriodicTimer(CheckEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
