@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orders.Actors.Hosting;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Providers;
+using Orders.Gateway.Admin;
 using Orders.Gateway.Application;
 using Orders.Gateway.Diagnostics;
 using Orders.Gateway.Grpc;
@@ -101,7 +102,7 @@ public static class GatewayHost
             o.MaxReceiveMessageSize = gateway.MaxRequestBytes;
             o.EnableDetailedErrors = false;
             o.Interceptors.Add<ServerErrorInterceptor>();
-        });
+        }).AddServiceOptions<AdminGrpcService>(o => o.Interceptors.Add<AdminAccessInterceptor>());
         builder.Services.AnswerUnreadableRequestsWithInvalidArgument();
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<ReadinessCheck>(); // one instance, so that having caught up after the start is remembered
@@ -111,6 +112,8 @@ public static class GatewayHost
 
         var app = builder.Build();
         app.MapGrpcService<OrderGrpcService>();
+        var adminApi = Exposure.AdminApiAllowed(gateway, admin);
+        if (adminApi) app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapOrderRest();
@@ -118,8 +121,11 @@ public static class GatewayHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapGet("/", (GatewayEndpoints e) => Results.Text(
-            $"orders gateway\ngRPC: {e.GrpcAddress}  service orders.v1.OrderService (reflection on)\nREST: {e.HttpAddress}v1/orders\n"));
+            $"orders gateway\ngRPC: {e.GrpcAddress}  services orders.v1.OrderService{(adminApi ? ", orders.admin.v1.AdminService" : "")} (reflection on)\nREST: {e.HttpAddress}v1/orders\n"));
         foreach (var warning in exposureWarnings) app.Logger.LogWarning("{Warning}", warning);
+        if (!adminApi)
+            app.Logger.LogWarning("The admin API (orders.admin.v1.AdminService) is not started: this node listens on {Bind}, beyond loopback, and has no admin token. " +
+                "Set Orders:Admin:Token to operate it remotely.", gateway.BindAddress);
         app.Lifetime.ApplicationStarted.Register(() => ForbidCallbacksToOurselves(orders, endpoints, app.Services.GetRequiredService<ActorSystem>()));
         app.Lifetime.ApplicationStarted.Register(() =>
             app.Logger.LogInformation("Orders gateway ready: gRPC ({Transport}) on {Grpc}, REST/SSE/health on {Http}, database {Database}",

@@ -15,7 +15,7 @@ public sealed record OrderPage(IReadOnlyList<OrderSummary> Orders, string? NextA
 /// A table of orders by status, kept by <see cref="OrderIndexProjection"/> from the event stream: the read side
 /// that lists orders without waking one actor per order. Eventually consistent, like every read model.
 /// </summary>
-public sealed class OrderIndexStore(PersistenceOptions persistence)
+public sealed partial class OrderIndexStore(PersistenceOptions persistence)
 {
     private readonly DbProviderFactory _factory = persistence.Provider == PersistenceProvider.Sqlite ? SqliteFactory.Instance : NpgsqlFactory.Instance;
     private readonly string _connectionString = persistence.ResolvedIndexConnectionString;
@@ -53,7 +53,7 @@ public sealed class OrderIndexStore(PersistenceOptions persistence)
                 updated_at BIGINT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_order_index_status ON order_index (status, order_id);
             CREATE TABLE IF NOT EXISTS projection_offset (name TEXT PRIMARY KEY, offset_value BIGINT NOT NULL);
-            """;
+            """ + StepIssueSchema;
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -86,18 +86,23 @@ public sealed class OrderIndexStore(PersistenceOptions persistence)
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using (var clear = Command(connection, transaction, "DELETE FROM order_index")) await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await using (var issues = Command(connection, transaction, "DELETE FROM step_issue")) await issues.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await using (var zero = Command(connection, transaction, "DELETE FROM projection_offset WHERE name = @name", ("name", projection))) await zero.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Orders by id, optionally of one status, after <paramref name="afterOrderId"/> (keyset paging: stable under inserts).</summary>
-    public async Task<OrderPage> ListAsync(OrderStatus? status, string? afterOrderId, int pageSize, CancellationToken ct = default)
+    /// <summary>
+    /// Orders by id, optionally of one status and only those with a step in <paramref name="withIssue"/> ("retrying" or
+    /// "parked"), after <paramref name="afterOrderId"/> (keyset paging: stable under inserts).
+    /// </summary>
+    public async Task<OrderPage> ListAsync(OrderStatus? status, string? afterOrderId, int pageSize, CancellationToken ct = default, string? withIssue = null)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var where = status is null ? "order_id > @after" : "status = @status AND order_id > @after";
+        if (withIssue is not null) where += " AND EXISTS (SELECT 1 FROM step_issue s WHERE s.order_id = order_index.order_id AND s.status = @issue)";
         await using var command = Command(connection, null,
             $"SELECT order_id, status, mode, total_minor, currency, placed_at, updated_at FROM order_index WHERE {where} ORDER BY order_id LIMIT @limit",
-            ("after", afterOrderId ?? ""), ("status", status?.ToString() ?? ""), ("limit", pageSize + 1));
+            ("after", afterOrderId ?? ""), ("status", status?.ToString() ?? ""), ("limit", pageSize + 1), ("issue", withIssue ?? ""));
         var rows = new List<OrderSummary>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -130,7 +135,7 @@ public sealed class OrderIndexStore(PersistenceOptions persistence)
                     updated_at = @at
                 WHERE order_id = @id
                 """, ("id", e.OrderId), ("at", at)),
-            _ => null,
+            _ => StepIssueStatement(connection, transaction, e),
         };
     }
 

@@ -29,7 +29,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private bool _recovering = true;
     private readonly List<(IActorRef ReplyTo, ResponseMode Mode)> _waiting = [];
     private readonly HashSet<IActorRef> _watchers = [];
-    private readonly Dictionary<StepId, (int Attempts, string? LastError, bool Awaiting)> _delivery = new();
+    private readonly Dictionary<StepId, (int Attempts, bool Awaiting, DateTimeOffset SentAt)> _delivery = new();
     private OrderState _state;
     private bool _paymentInFlight;
     private bool _handingOff;
@@ -60,7 +60,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         Command<PlaceOrder>(Place);
         Command<GetOrder>(_ => Sender.Tell(_state.Exists ? _state.ToView() : NotFound()));
         Command<CancelOrder>(c => Decide(_state.Cancel(c.Reason, Now), Sender));
-        Command<ReplayParkedSteps>(_ => Decide(_state.ReplayParked(Now), Sender));
+        Command<ReplayParkedSteps>(r => Decide(_state.ReplayParked(Now, r.Steps), Sender));
         Command<WatchOrder>(Watch);
         Command<UnwatchOrder>(u => { _watchers.Remove(u.Subscriber); Context.Unwatch(u.Subscriber); });
         Command<Terminated>(t => _watchers.Remove(t.ActorRef));
@@ -141,20 +141,30 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             case PaymentPolicy.RetryAfter retry:
                 _log.Info("order {0}: payment attempt {1} failed ({2}); retrying in {3:0} ms", _state.OrderId, result.Attempt, result.Reply, retry.Delay.TotalMilliseconds);
                 Timers.StartSingleTimer("payment", new RetryPayment(result.Attempt + 1), retry.Delay);
+                Persist(_state.RecordPaymentAttemptFailure(result.Attempt, Describe(result.Reply), Now + retry.Delay, Now).Events, null);
                 break;
             case PaymentPolicy.Decide decide:
                 _paymentInFlight = false;
-                Persist(_state.RecordPayment(decide.Decision, Now).Events, null);
+                Persist(_state.RecordPayment(decide.Decision, Now, result.Attempt).Events, null);
                 break;
         }
     }
+
+    private static string Describe(PaymentReply reply) => reply switch
+    {
+        PaymentError e => e.Reason,
+        PaymentUnavailable u => u.Reason,
+        PaymentRefused r => r.Reason,
+        _ => reply.GetType().Name,
+    };
 
     // ---- fire-and-forget steps: recorded, sent, redelivered until their outcome is recorded ----
 
     private void Dispatch(StepId step)
     {
-        var (attempts, lastError, _) = _delivery.GetValueOrDefault(step);
-        _delivery[step] = (attempts + 1, lastError, true);
+        // Attempts already on record (before a restart or hand-off) count towards parking.
+        var attempts = _delivery.TryGetValue(step, out var delivery) ? delivery.Attempts : _state.Retries.GetValueOrDefault(step)?.Attempts ?? 0;
+        _delivery[step] = (attempts + 1, true, Now);
         var occurredAt = step.Kind == StepKind.NotifyWebhook ? _state.EnteredAt(Enum.Parse<OrderStatus>(step.Subject!)) : null;
         var request = new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext, occurredAt, _state.Reason);
         _services.For(step.Kind).Tell(request);
@@ -166,16 +176,25 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         switch (outcome.Kind)
         {
             case StepOutcomeKind.Succeeded:
-                SettleStep(outcome.Step, _state.RecordStepSuccess(outcome.Step, outcome.Detail, Now));
+            {
+                var (attempts, sentAt) = DeliveryOf(outcome.Step);
+                SettleStep(outcome.Step, _state.RecordStepSuccess(outcome.Step, outcome.Detail, Now, attempts, sentAt));
                 break;
+            }
             case StepOutcomeKind.Failed:
-                SettleStep(outcome.Step, _state.RecordStepFailure(outcome.Step, outcome.Detail ?? "refused", Now));
+            {
+                var (attempts, sentAt) = DeliveryOf(outcome.Step);
+                SettleStep(outcome.Step, _state.RecordStepFailure(outcome.Step, outcome.Detail ?? "refused", Now, attempts, sentAt));
                 break;
+            }
             default:
                 OnTransientStepFailure(outcome.Step, outcome.Detail ?? "transient failure", outcome.RetryNotBefore);
                 break;
         }
     }
+
+    private (int Attempts, DateTimeOffset? SentAt) DeliveryOf(StepId step) =>
+        _delivery.TryGetValue(step, out var d) ? (d.Attempts, d.SentAt) : (0, null);
 
     private void SettleStep(StepId step, OrderDecision decision)
     {
@@ -194,13 +213,14 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             Timers.Cancel(step);
             _delivery.Remove(step);
             _log.Warning("order {0}: parking {1} after {2} attempts: {3}", _state.OrderId, step, delivery.Attempts, error);
-            Persist(_state.Park(step, delivery.Attempts, error, Now).Events, null);
+            Persist(_state.Park(step, delivery.Attempts, error, Now, delivery.SentAt).Events, null);
             return;
         }
         var delay = _settings.StepBackoff.Delay(delivery.Attempts);
         if (notBefore is { } earliest && earliest - Now > delay) delay = earliest - Now;
-        _delivery[step] = (delivery.Attempts, error, false);
+        _delivery[step] = delivery with { Awaiting = false };
         Timers.StartSingleTimer(step, new RedeliverStep(step), delay);
+        Persist(_state.RecordStepAttemptFailure(step, delivery.Attempts, delivery.SentAt, error, Now + delay, Now).Events, null);
     }
 
     // ---- persistence plumbing ----
@@ -250,7 +270,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     /// <summary>Starts whatever the recorded state says should be in progress; also how a recovered order carries on.</summary>
     private void ResumeWork()
     {
-        if (_state.Status == OrderStatus.PaymentPending && !_paymentInFlight) AskPayment(1);
+        if (_state.Status == OrderStatus.PaymentPending && !_paymentInFlight) AskPayment(_state.PaymentAttempts + 1);
         foreach (var step in _state.DueSteps())
             if (!_delivery.ContainsKey(step)) Dispatch(step);
         // Finished (or never existing) orders that are only read leave memory once left alone for a moment.

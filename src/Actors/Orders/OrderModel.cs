@@ -132,9 +132,17 @@ public enum StepStatus
     Succeeded,
     Failed,
     Parked,
+    /// <summary>A delivery failed and another is scheduled.</summary>
+    Retrying,
+    /// <summary>A webhook notification waiting behind an earlier one that is parked: notifications go out in order.</summary>
+    Blocked,
 }
 
-public sealed record StepRecord(StepStatus Status, string? Detail, int Attempts = 0);
+/// <summary>A settled step: its outcome, how many deliveries it took, when the last was sent and when the outcome was recorded.</summary>
+public sealed record StepRecord(StepStatus Status, string? Detail, int Attempts = 0, DateTimeOffset? At = null, DateTimeOffset? SentAt = null);
+
+/// <summary>A step still due whose last delivery failed: <paramref name="Attempts"/> made so far, the next one at <paramref name="NextAttemptAt"/>.</summary>
+public sealed record StepRetry(int Attempts, string LastError, DateTimeOffset SentAt, DateTimeOffset NextAttemptAt, DateTimeOffset At);
 
 /// <summary>When the order entered a status; each one is announced to the order's callback URL, in order.</summary>
 public sealed record StatusChange(OrderStatus Status, DateTimeOffset At);

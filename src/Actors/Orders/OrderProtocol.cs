@@ -14,8 +14,8 @@ public static class OrderCommands
 
     public sealed record CancelOrder(string OrderId, string Reason, MessageContext Context) : IOrderCommand;
 
-    /// <summary>Operator command: put every parked step of the order back into redelivery.</summary>
-    public sealed record ReplayParkedSteps(string OrderId, MessageContext Context) : IOrderCommand;
+    /// <summary>Operator command: put the order's parked steps (all, or only those named, as in <see cref="StepId.ToString"/>) back into redelivery.</summary>
+    public sealed record ReplayParkedSteps(string OrderId, MessageContext Context, IReadOnlyList<string>? Steps = null) : IOrderCommand;
 
     /// <summary>The subscriber receives the current <see cref="OrderReplies.OrderView"/> and one after every change.</summary>
     public sealed record WatchOrder(string OrderId, IActorRef Subscriber, MessageContext Context) : IOrderCommand;
@@ -34,7 +34,11 @@ public static class OrderCommands
 
 public static class OrderReplies
 {
-    public sealed record StepView(string Step, StepStatus Status, string? Detail, int Attempts) : IOrderSystemMessage;
+    /// <param name="At">When the outcome was recorded (settled steps) or the last delivery failed (retrying).</param>
+    /// <param name="SentAt">When the last delivery was sent.</param>
+    /// <param name="NextAttemptAt">Retrying steps: when the next delivery is due.</param>
+    public sealed record StepView(string Step, StepStatus Status, string? Detail, int Attempts,
+        DateTimeOffset? At = null, DateTimeOffset? SentAt = null, DateTimeOffset? NextAttemptAt = null) : IOrderSystemMessage;
 
     public sealed record OrderView(
         string OrderId,
@@ -47,7 +51,8 @@ public static class OrderReplies
         long Version,
         DateTimeOffset PlacedAt,
         DateTimeOffset UpdatedAt,
-        string CorrelationId) : IWithOrderId, IOrderSystemMessage
+        string CorrelationId,
+        int PaymentAttempts = 0) : IWithOrderId, IOrderSystemMessage
     {
         public bool IsTerminal => Status.IsTerminal();
         public IEnumerable<StepView> ParkedSteps => Steps.Where(s => s.Status == StepStatus.Parked);
@@ -79,20 +84,33 @@ public static class OrderEvents
 
     public sealed record OrderPlaced(string OrderId, OrderDetails Details, ResponseMode Mode, string CorrelationId, string TraceParent, DateTimeOffset At) : IOrderEvent;
 
-    public sealed record PaymentAuthorized(string OrderId, string AuthorizationId, long AmountMinor, string Currency, DateTimeOffset At) : IOrderEvent;
+    // Attempts and SentAt were added later: events written before them read as 0 and null ("not recorded").
+
+    public sealed record PaymentAuthorized(string OrderId, string AuthorizationId, long AmountMinor, string Currency, DateTimeOffset At, int Attempts = 0) : IOrderEvent;
 
     /// <summary>The payment provider said no; final, never retried.</summary>
-    public sealed record PaymentDeclined(string OrderId, string Reason, DateTimeOffset At) : IOrderEvent;
+    public sealed record PaymentDeclined(string OrderId, string Reason, DateTimeOffset At, int Attempts = 0) : IOrderEvent;
 
     /// <summary>No payment decision could be had (timeouts, provider down) after the allowed attempts.</summary>
-    public sealed record PaymentRejected(string OrderId, string Reason, DateTimeOffset At) : IOrderEvent;
+    public sealed record PaymentRejected(string OrderId, string Reason, DateTimeOffset At, int Attempts = 0) : IOrderEvent;
 
-    public sealed record StepSucceeded(string OrderId, StepId Step, string? Detail, DateTimeOffset At) : IOrderEvent;
+    /// <summary>One payment attempt got no decision; another follows at <paramref name="NextAttemptAt"/>. Written only when that happens.</summary>
+    public sealed record PaymentAttemptFailed(string OrderId, int Attempt, string Error, DateTimeOffset NextAttemptAt, DateTimeOffset At) : IOrderEvent;
+
+    /// <param name="SentAt">When the delivery that succeeded was sent; <paramref name="Attempts"/> counts it.</param>
+    public sealed record StepSucceeded(string OrderId, StepId Step, string? Detail, DateTimeOffset At, int Attempts = 0, DateTimeOffset? SentAt = null) : IOrderEvent;
 
     /// <summary>A business refusal (e.g. out of stock); redelivery cannot change it.</summary>
-    public sealed record StepFailed(string OrderId, StepId Step, string Reason, DateTimeOffset At) : IOrderEvent;
+    public sealed record StepFailed(string OrderId, StepId Step, string Reason, DateTimeOffset At, int Attempts = 0, DateTimeOffset? SentAt = null) : IOrderEvent;
 
-    public sealed record StepParked(string OrderId, StepId Step, int Attempts, string LastError, DateTimeOffset At) : IOrderEvent;
+    /// <summary>
+    /// One delivery of a step failed transiently (no answer, provider down) and will be redelivered at
+    /// <paramref name="NextAttemptAt"/>. Only failures write it, so the happy path costs no extra rows; it is what makes
+    /// retrying steps visible across orders and attempt counts survive a restart.
+    /// </summary>
+    public sealed record StepAttemptFailed(string OrderId, StepId Step, int Attempt, DateTimeOffset SentAt, string Error, DateTimeOffset NextAttemptAt, DateTimeOffset At) : IOrderEvent;
+
+    public sealed record StepParked(string OrderId, StepId Step, int Attempts, string LastError, DateTimeOffset At, DateTimeOffset? LastSentAt = null) : IOrderEvent;
 
     public sealed record StepUnparked(string OrderId, StepId Step, DateTimeOffset At) : IOrderEvent;
 

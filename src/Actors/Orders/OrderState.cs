@@ -22,6 +22,9 @@ public sealed record OrderState : IOrderSystemMessage
     public string? Reason { get; init; }
     public bool ShipmentMayExist { get; init; }
     public ImmutableDictionary<StepId, StepRecord> Steps { get; init; } = ImmutableDictionary<StepId, StepRecord>.Empty;
+    /// <summary>Due steps whose last delivery failed; a step leaves it when its outcome is recorded.</summary>
+    public ImmutableDictionary<StepId, StepRetry> Retries { get; init; } = ImmutableDictionary<StepId, StepRetry>.Empty;
+    public int PaymentAttempts { get; init; }
     public ImmutableList<StatusChange> History { get; init; } = ImmutableList<StatusChange>.Empty;
     public long Version { get; init; }
     public DateTimeOffset PlacedAt { get; init; }
@@ -63,22 +66,32 @@ public sealed record OrderState : IOrderSystemMessage
         _ => Illegal("the order was never paid; there is nothing to cancel"),
     };
 
-    public OrderDecision RecordPayment(PaymentDecision decision, DateTimeOffset now)
+    public OrderDecision RecordPayment(PaymentDecision decision, DateTimeOffset now, int attempts = 0)
     {
         if (Status != OrderStatus.PaymentPending) return OrderDecision.Nothing;
         return decision switch
         {
-            PaymentDecision.Authorized a => OrderDecision.Accept(new PaymentAuthorized(OrderId, a.AuthorizationId, Details!.TotalMinor, Details.Currency, now)),
-            PaymentDecision.Declined d => OrderDecision.Accept(new PaymentDeclined(OrderId, d.Reason, now)),
-            PaymentDecision.Failed f => OrderDecision.Accept(new PaymentRejected(OrderId, f.Reason, now)),
+            PaymentDecision.Authorized a => OrderDecision.Accept(new PaymentAuthorized(OrderId, a.AuthorizationId, Details!.TotalMinor, Details.Currency, now, attempts)),
+            PaymentDecision.Declined d => OrderDecision.Accept(new PaymentDeclined(OrderId, d.Reason, now, attempts)),
+            PaymentDecision.Failed f => OrderDecision.Accept(new PaymentRejected(OrderId, f.Reason, now, attempts)),
             _ => throw new ArgumentOutOfRangeException(nameof(decision)),
         };
     }
 
-    public OrderDecision RecordStepSuccess(StepId step, string? detail, DateTimeOffset now)
+    public OrderDecision RecordPaymentAttemptFailure(int attempt, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
+        Status == OrderStatus.PaymentPending
+            ? OrderDecision.Accept(new PaymentAttemptFailed(OrderId, attempt, error, nextAttemptAt, now))
+            : OrderDecision.Nothing;
+
+    public OrderDecision RecordStepAttemptFailure(StepId step, int attempt, DateTimeOffset sentAt, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now) =>
+        DueSteps().Contains(step)
+            ? OrderDecision.Accept(new StepAttemptFailed(OrderId, step, attempt, sentAt, error, nextAttemptAt, now))
+            : OrderDecision.Nothing;
+
+    public OrderDecision RecordStepSuccess(StepId step, string? detail, DateTimeOffset now, int attempts = 0, DateTimeOffset? sentAt = null)
     {
         if (!DueSteps().Contains(step)) return OrderDecision.Nothing;
-        var succeeded = new StepSucceeded(OrderId, step, detail, now);
+        var succeeded = new StepSucceeded(OrderId, step, detail, now, attempts, sentAt);
         var next = Apply(succeeded);
         if (next.Status == OrderStatus.Fulfilling && next.ForwardSteps().All(s => next.HasSucceeded(s)))
             return OrderDecision.Accept(succeeded, new OrderCompleted(OrderId, Details!.TotalMinor, Details.Currency, now));
@@ -87,26 +100,29 @@ public sealed record OrderState : IOrderSystemMessage
         return OrderDecision.Accept(succeeded);
     }
 
-    public OrderDecision RecordStepFailure(StepId step, string reason, DateTimeOffset now)
+    public OrderDecision RecordStepFailure(StepId step, string reason, DateTimeOffset now, int attempts = 0, DateTimeOffset? sentAt = null)
     {
         if (!DueSteps().Contains(step)) return OrderDecision.Nothing;
         if (step.ParksOnRefusal)
             // An undo or a callback that the downstream refuses needs a person: park it where operators look.
-            return OrderDecision.Accept(new StepParked(OrderId, step, 0, $"refused: {reason}", now));
+            return OrderDecision.Accept(new StepParked(OrderId, step, attempts, $"refused: {reason}", now, sentAt));
         return OrderDecision.Accept(
-            new StepFailed(OrderId, step, reason, now),
+            new StepFailed(OrderId, step, reason, now, attempts, sentAt),
             new CompensationStarted(OrderId, $"{step} failed: {reason}", Status == OrderStatus.Fulfilling, now));
     }
 
-    public OrderDecision Park(StepId step, int attempts, string lastError, DateTimeOffset now) =>
-        DueSteps().Contains(step) ? OrderDecision.Accept(new StepParked(OrderId, step, attempts, lastError, now)) : OrderDecision.Nothing;
+    public OrderDecision Park(StepId step, int attempts, string lastError, DateTimeOffset now, DateTimeOffset? lastSentAt = null) =>
+        DueSteps().Contains(step) ? OrderDecision.Accept(new StepParked(OrderId, step, attempts, lastError, now, lastSentAt)) : OrderDecision.Nothing;
 
-    public OrderDecision ReplayParked(DateTimeOffset now)
+    /// <param name="only">Step names (internal or public spelling) to replay; null replays every parked step.</param>
+    public OrderDecision ReplayParked(DateTimeOffset now, IReadOnlyList<string>? only = null)
     {
         if (!Exists) return NotFound();
-        var parked = Steps.Where(s => s.Value.Status == StepStatus.Parked).Select(s => s.Key).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
+        var parked = Steps.Where(s => s.Value.Status == StepStatus.Parked).Select(s => s.Key)
+            .Where(s => only is null || only.Contains(s.ToString()) || only.Contains(s.PublicName))
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
         return parked.Count == 0
-            ? Illegal("the order has no parked steps")
+            ? Illegal(only is null ? "the order has no parked steps" : $"the order has no parked step named {string.Join(" or ", only)}")
             : OrderDecision.Accept(parked.Select(IOrderEvent (s) => new StepUnparked(OrderId, s, now)).ToArray());
     }
 
@@ -121,13 +137,15 @@ public sealed record OrderState : IOrderSystemMessage
                 Status = OrderStatus.PaymentPending, Details = e.Details, Mode = e.Mode,
                 CorrelationId = e.CorrelationId, TraceParent = e.TraceParent, PlacedAt = e.At,
             },
-            PaymentAuthorized e => this with { Status = OrderStatus.Confirmed, AuthorizationId = e.AuthorizationId },
-            PaymentDeclined e => this with { Status = OrderStatus.PaymentDeclined, Reason = e.Reason },
-            PaymentRejected e => this with { Status = OrderStatus.Rejected, Reason = e.Reason },
-            StepSucceeded e => WithStep(e.Step, new StepRecord(StepStatus.Succeeded, e.Detail)).PromoteWhenStockReserved(),
-            StepFailed e => WithStep(e.Step, new StepRecord(StepStatus.Failed, e.Reason)),
-            StepParked e => WithStep(e.Step, new StepRecord(StepStatus.Parked, e.LastError, e.Attempts)),
-            StepUnparked e => this with { Steps = Steps.Remove(e.Step) },
+            PaymentAuthorized e => this with { Status = OrderStatus.Confirmed, AuthorizationId = e.AuthorizationId, PaymentAttempts = Math.Max(PaymentAttempts, e.Attempts) },
+            PaymentDeclined e => this with { Status = OrderStatus.PaymentDeclined, Reason = e.Reason, PaymentAttempts = Math.Max(PaymentAttempts, e.Attempts) },
+            PaymentRejected e => this with { Status = OrderStatus.Rejected, Reason = e.Reason, PaymentAttempts = Math.Max(PaymentAttempts, e.Attempts) },
+            PaymentAttemptFailed e => this with { PaymentAttempts = e.Attempt },
+            StepSucceeded e => WithStep(e.Step, new StepRecord(StepStatus.Succeeded, e.Detail, e.Attempts, e.At, e.SentAt)).PromoteWhenStockReserved(),
+            StepFailed e => WithStep(e.Step, new StepRecord(StepStatus.Failed, e.Reason, e.Attempts, e.At, e.SentAt)),
+            StepParked e => WithStep(e.Step, new StepRecord(StepStatus.Parked, e.LastError, e.Attempts, e.At, e.LastSentAt)),
+            StepAttemptFailed e => this with { Retries = Retries.SetItem(e.Step, new StepRetry(e.Attempt, e.Error, e.SentAt, e.NextAttemptAt, e.At)) },
+            StepUnparked e => this with { Steps = Steps.Remove(e.Step), Retries = Retries.Remove(e.Step) },
             CompensationStarted e => this with { Status = OrderStatus.Compensating, Reason = e.Reason, ShipmentMayExist = e.ShipmentMayExist },
             OrderCompleted => this with { Status = OrderStatus.Completed },
             OrderCancelled e => this with { Status = OrderStatus.Cancelled, Reason = e.Reason },
@@ -137,7 +155,7 @@ public sealed record OrderState : IOrderSystemMessage
         return next with { Version = Version + 1, UpdatedAt = @event.At };
     }
 
-    private OrderState WithStep(StepId step, StepRecord record) => this with { Steps = Steps.SetItem(step, record) };
+    private OrderState WithStep(StepId step, StepRecord record) => this with { Steps = Steps.SetItem(step, record), Retries = Retries.Remove(step) };
 
     private OrderState PromoteWhenStockReserved() =>
         Status == OrderStatus.Confirmed && ReserveSteps().All(HasSucceeded) ? this with { Status = OrderStatus.Fulfilling } : this;
@@ -160,12 +178,23 @@ public sealed record OrderState : IOrderSystemMessage
         return due.Concat(NextNotification()).Where(s => !Steps.ContainsKey(s)).ToList();
     }
 
-    /// <summary>Status changes are announced one at a time, oldest first, so a receiver sees them in order.</summary>
-    private IEnumerable<StepId> NextNotification()
+    /// <summary>
+    /// Status changes are announced one at a time, oldest first, so a receiver sees them in order. A parked
+    /// notification therefore holds back the later ones: they are shown as blocked (in the order and in
+    /// `steps parked`), and replaying the parked one resumes delivery from it, in order.
+    /// </summary>
+    private IEnumerable<StepId> NextNotification() => Notifications().SkipWhile(HasSucceeded).Take(1);
+
+    private IEnumerable<StepId> Notifications() =>
+        Details?.CallbackUrl is null ? [] : History.Select(h => new StepId(StepKind.NotifyWebhook, h.Status.ToString()));
+
+    /// <summary>Notifications waiting behind a parked one.</summary>
+    public IReadOnlyList<StepId> BlockedNotifications()
     {
-        if (Details?.CallbackUrl is null) return [];
-        return History.Select(h => new StepId(StepKind.NotifyWebhook, h.Status.ToString()))
-            .SkipWhile(HasSucceeded).Take(1);
+        var pending = Notifications().SkipWhile(HasSucceeded).ToList();
+        return pending.Count > 0 && Steps.TryGetValue(pending[0], out var head) && head.Status == StepStatus.Parked
+            ? pending.Skip(1).Where(s => !Steps.ContainsKey(s)).ToList()
+            : [];
     }
 
     /// <summary>When the order entered <paramref name="status"/>, if it did.</summary>
@@ -217,9 +246,11 @@ public sealed record OrderState : IOrderSystemMessage
     public OrderView ToView() => new(
         OrderId, Status ?? throw new InvalidOperationException($"order '{OrderId}' does not exist"), Mode, Details!,
         AuthorizationId, Reason,
-        Steps.OrderBy(s => s.Key.ToString(), StringComparer.Ordinal)
-            .Select(s => new StepView(s.Key.ToString(), s.Value.Status, s.Value.Detail, s.Value.Attempts)).ToList(),
-        Version, PlacedAt, UpdatedAt, CorrelationId);
+        Steps.Select(s => new StepView(s.Key.ToString(), s.Value.Status, s.Value.Detail, s.Value.Attempts, s.Value.At, s.Value.SentAt))
+            .Concat(Retries.Select(r => new StepView(r.Key.ToString(), StepStatus.Retrying, r.Value.LastError, r.Value.Attempts, r.Value.At, r.Value.SentAt, r.Value.NextAttemptAt)))
+            .Concat(BlockedNotifications().Select(b => new StepView(b.ToString(), StepStatus.Blocked, "waiting behind a parked notification: replay it to resume delivery in order", 0)))
+            .OrderBy(s => s.Step, StringComparer.Ordinal).ToList(),
+        Version, PlacedAt, UpdatedAt, CorrelationId, PaymentAttempts);
 
     private OrderDecision NotFound() => OrderDecision.Reject(OrderId, RejectionCode.NotFound, $"order '{OrderId}' does not exist");
 

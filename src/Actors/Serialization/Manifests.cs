@@ -39,6 +39,8 @@ public static class Manifests
         [typeof(StepFailed)] = "order.step-failed.v1",
         [typeof(StepParked)] = "order.step-parked.v1",
         [typeof(StepUnparked)] = "order.step-unparked.v1",
+        [typeof(StepAttemptFailed)] = "order.step-attempt-failed.v1",
+        [typeof(PaymentAttemptFailed)] = "order.payment-attempt-failed.v1",
         [typeof(CompensationStarted)] = "order.compensation-started.v1",
         [typeof(OrderCompleted)] = "order.completed.v1",
         [typeof(OrderCancelled)] = "order.cancelled.v1",

@@ -59,6 +59,29 @@ public sealed class OrderApplication(
         return Expect<OrderView>(await AskAsync(new CancelOrder(orderId!, why, MessageContext.New()), deadline, ct));
     }
 
+    /// <summary>Operator action (callers are checked by the admin API): the SKU's free units become <paramref name="units"/>.</summary>
+    public async Task<InventoryCommands.StockLevel> SetStockAsync(string? sku, long units, CancellationToken ct)
+    {
+        var violations = new List<FieldViolation>();
+        if (!OrderValidation.IsValidId(sku)) violations.Add(new FieldViolation("sku", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+        if (units is < 0 or > MaxStockUnits) violations.Add(new FieldViolation("units", $"must be from 0 to {MaxStockUnits:N0}"));
+        ThrowIfInvalid(violations);
+        RefuseWhileDatabaseDown();
+        try
+        {
+            var level = await inventory.ActorRef.Ask<InventoryCommands.StockLevel>(new InventoryCommands.SetStock(sku!, units, MessageContext.New()), options.DefaultTimeout, ct);
+            catalog.Remember(level);
+            return level;
+        }
+        catch (AskTimeoutException)
+        {
+            throw new OrderApiException(ApiError.Unavailable, $"the stock of '{sku}' did not answer within {options.DefaultTimeout.TotalSeconds:0} s; it may or may not be set");
+        }
+    }
+
+    /// <summary>A billion units: far beyond any warehouse, and far from overflowing reservations.</summary>
+    public const long MaxStockUnits = 1_000_000_000;
+
     /// <summary>Units free to reserve and units allocated to orders: what operators reconcile stock against. Never-stocked SKUs are not found.</summary>
     public async Task<InventoryCommands.StockLevel> GetStockAsync(string? sku, CancellationToken ct)
     {
@@ -78,8 +101,9 @@ public sealed class OrderApplication(
         }
     }
 
-    /// <summary>Every customer's orders: for operators only.</summary>
-    public async Task<(OrderPage Page, string? NextPageToken)> ListAsync(OrderStatus? status, int pageSize, string? pageToken, Caller caller, CancellationToken ct)
+    /// <summary>Every customer's orders, optionally only those with a step retrying or parked (<paramref name="withIssue"/>): for operators only.</summary>
+    public async Task<(OrderPage Page, string? NextPageToken)> ListAsync(OrderStatus? status, int pageSize, string? pageToken, Caller caller, CancellationToken ct,
+        string? withIssue = null)
     {
         access.RequireOperator(caller, "listing orders");
         var after = DecodePageToken(pageToken, out var tokenViolations);
@@ -89,7 +113,7 @@ public sealed class OrderApplication(
         OrderPage page;
         try
         {
-            page = await index.ListAsync(status, after, pageSize == 0 ? 50 : pageSize, ct);
+            page = await index.ListAsync(status, after, pageSize == 0 ? 50 : pageSize, ct, withIssue);
         }
         catch (Exception e) when (JournalHealth.IsOutage(e))
         {

@@ -41,6 +41,7 @@ public static class ContractMapping
             UpdatedAt = Timestamp.FromDateTimeOffset(view.UpdatedAt),
             CorrelationId = view.CorrelationId,
             CallbackUrl = view.Details.CallbackUrl ?? "",
+            PaymentAttempts = view.PaymentAttempts,
         };
         order.Items.AddRange(view.Details.Lines.Select(l => new V1.OrderItem { Sku = l.Sku, Quantity = l.Quantity, UnitPriceMinor = l.UnitPriceMinor }));
 #pragma warning disable CS0612 // the deprecated string field keeps being filled for clients that still read it
@@ -48,10 +49,13 @@ public static class ContractMapping
         {
             Name = StepId.Parse(s.Step).PublicName, Status = ApiFace.Grpc.Spell(s.Status), State = Enum.Parse<V1.StepStatus>(s.Status.ToString()),
             Detail = s.Detail ?? "", Attempts = s.Attempts,
+            At = Stamp(s.At), SentAt = Stamp(s.SentAt), NextAttemptAt = Stamp(s.NextAttemptAt),
         }));
 #pragma warning restore CS0612
         return order;
     }
+
+    private static Timestamp? Stamp(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
 
     public static V1.OrderSummary ToContract(this OrderSummary summary) => new()
     {

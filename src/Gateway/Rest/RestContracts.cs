@@ -16,12 +16,12 @@ public sealed record CancelOrderBody(string? Reason);
 
 public sealed record MoneyResource(long AmountMinor, string Currency);
 
-public sealed record StepResource(string Name, string Status, string? Detail, int Attempts);
+public sealed record StepResource(string Name, string Status, string? Detail, int Attempts, DateTimeOffset? At, DateTimeOffset? SentAt, DateTimeOffset? NextAttemptAt);
 
 public sealed record OrderResource(
     string OrderId, OrderStatus Status, ResponseMode Mode, string CustomerEmail, IReadOnlyList<ItemResource> Items, MoneyResource Total,
     string? AuthorizationId, string? Reason, IReadOnlyList<StepResource> Steps, long Version, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt,
-    string CorrelationId, string? CallbackUrl)
+    string CorrelationId, string? CallbackUrl, int PaymentAttempts)
 {
     /// <summary>Only in the answer to placing the order: the capability to read, watch and cancel it.</summary>
     public string? OrderToken { get; init; }
@@ -29,8 +29,8 @@ public sealed record OrderResource(
     public static OrderResource From(OrderView v) => new(
         v.OrderId, v.Status, v.Mode, v.Details.CustomerEmail, v.Details.Lines.Select(l => new ItemResource(l.Sku, l.Quantity, l.UnitPriceMinor)).ToList(),
         new MoneyResource(v.Details.TotalMinor, v.Details.Currency), v.AuthorizationId, v.Reason,
-        v.Steps.Select(s => new StepResource(StepId.Parse(s.Step).PublicName, Spelling.Snake(s.Status), s.Detail, s.Attempts)).ToList(),
-        v.Version, v.PlacedAt, v.UpdatedAt, v.CorrelationId, v.Details.CallbackUrl);
+        v.Steps.Select(s => new StepResource(StepId.Parse(s.Step).PublicName, Spelling.Snake(s.Status), s.Detail, s.Attempts, s.At, s.SentAt, s.NextAttemptAt)).ToList(),
+        v.Version, v.PlacedAt, v.UpdatedAt, v.CorrelationId, v.Details.CallbackUrl, v.PaymentAttempts);
 }
 
 public sealed record OrderSummaryResource(string OrderId, OrderStatus Status, ResponseMode Mode, MoneyResource Total, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt)

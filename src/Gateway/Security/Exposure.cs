@@ -46,6 +46,13 @@ public static class Exposure
         return warnings;
     }
 
+    /// <summary>
+    /// The admin API runs on loopback, or beyond it only with a token: a node allowed to start insecurely
+    /// (Gateway:AllowInsecure) still never offers its operator actions to the network unauthenticated.
+    /// </summary>
+    public static bool AdminApiAllowed(GatewayOptions gateway, AdminOptions admin) =>
+        admin.HasToken || (IPAddress.TryParse(gateway.BindAddress, out var bind) && IPAddress.IsLoopback(bind));
+
     private static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }
