@@ -51,9 +51,15 @@ public sealed class SerializationSpecs() : Akka.TestKit.Xunit2.TestKit("""
         yield return new PaymentAuthorized("o-1", "auth", 1999, "EUR", T);
         yield return new PaymentDeclined("o-1", "declined", T);
         yield return new PaymentRejected("o-1", "timeout", T);
+        yield return new PaymentAttemptFailed("o-1", 2, "503", T.AddSeconds(1), T);
+        yield return new PaymentAuthorized("o-1", "auth", 1999, "EUR", T, Attempts: 3);
         yield return new StepSucceeded("o-1", Reserve, "ok", T);
         yield return new StepFailed("o-1", Reserve, "out of stock", T);
         yield return new StepParked("o-1", Ship, 12, "down", T);
+        yield return new StepParked("o-1", Ship, 12, "down", T, LastSentAt: T.AddSeconds(-1));
+        yield return new StepAttemptFailed("o-1", Ship, 3, T.AddSeconds(-1), "down", T.AddSeconds(4), T);
+        yield return new StepSucceeded("o-1", Ship, "sent", T, Attempts: 4, SentAt: T.AddSeconds(-1));
+        yield return new ReplayParkedSteps("o-1", Ctx, Steps: new[] { "email" });
         yield return new StepUnparked("o-1", Ship, T);
         yield return new CompensationStarted("o-1", "out of stock", true, T);
         yield return new OrderCompleted("o-1", 1999, "EUR", T);
