@@ -116,7 +116,9 @@ public sealed class ServiceWorker : ReceiveActor
         if (completed.Failure is null)
         {
             _failedInARow.Clear();
-            _done.Add(completed.Key, completed.Reply);
+            // A refusal had no effect to dedupe, and an operator replays it only once the cause is fixed (a receiver
+            // that answered 410 now accepts): asking again must reach the provider, not this cache.
+            if (completed.Reply is not StepOutcome { Kind: StepOutcomeKind.Failed }) _done.Add(completed.Key, completed.Reply);
             if (!_succeeded)
             {
                 _succeeded = true;

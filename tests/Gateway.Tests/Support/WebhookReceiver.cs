@@ -17,6 +17,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
     private int _failuresToGive;
+    private int _refuseWith;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -26,6 +27,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>Answer the next <paramref name="count"/> deliveries with 500.</summary>
     public void FailNext(int count) => Volatile.Write(ref _failuresToGive, count);
+
+    /// <summary>Answer every delivery with <paramref name="status"/> (a 4xx is a refusal: not retried) until <see cref="Accept"/>.</summary>
+    public void Refuse(int status) => Volatile.Write(ref _refuseWith, status);
+
+    public void Accept() => Volatile.Write(ref _refuseWith, 0);
 
     public static async Task<WebhookReceiver> StartAsync(string secret, int port = 0)
     {
@@ -44,7 +50,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
                         && Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp) < 300;
             using var json = JsonDocument.Parse(body);
             var fail = Volatile.Read(ref receiver._failuresToGive) > 0 && Interlocked.Decrement(ref receiver._failuresToGive) >= 0;
-            var code = !valid ? 401 : fail ? 500 : 200;
+            var refuse = Volatile.Read(ref receiver._refuseWith);
+            var code = !valid ? 401 : refuse != 0 ? refuse : fail ? 500 : 200;
             receiver._received.Enqueue(new Received(id, json.RootElement.GetProperty("order_id").GetString()!, json.RootElement.GetProperty("status").GetString()!, valid, code, body));
             http.Response.StatusCode = code;
         });

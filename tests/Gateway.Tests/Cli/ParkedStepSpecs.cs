@@ -1,0 +1,124 @@
+using Orders.Contracts.V1;
+using Orders.Gateway.Tests.Support;
+using Xunit.Abstractions;
+using AdminV1 = Orders.Contracts.Admin.V1;
+
+namespace Orders.Gateway.Tests.Cli;
+
+/// <summary>
+/// Parked work seen and replayed from the terminal: an email outage long enough to park the confirmation of 20 orders,
+/// and a webhook receiver that refuses, then accepts. Three attempts per step so parking takes seconds, not minutes.
+/// </summary>
+public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
+{
+    private GatewayServer _server = null!;
+    private WebhookReceiver _receiver = null!;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await WebhookReceiver.StartAsync("test-secret");
+        _server = await GatewayServer.StartAsync(GatewayFixture.ScaledSeed(), null, "--Orders:Order:StepAttempts=3");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _receiver.DisposeAsync();
+    }
+
+    private Task<OrdersCli.Result> Cli(params string[] args) => OrdersCli.RunAsync(_server.GrpcAddress, args);
+
+    private async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var value = await read();
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}; last: {value}");
+            await Task.Delay(300);
+        }
+    }
+
+    [Fact]
+    public async Task An_email_outage_parks_one_group_of_20_and_replaying_the_group_sends_each_email_once()
+    {
+        var outage = await Cli("faults", "set", "email", "--outage", "10m");
+        Assert.True(outage.ExitCode == 0, outage.ToString());
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+            ids.Add((await _server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Accepted))).Order.OrderId);
+
+        var services = await Eventually(async () => (await Cli("services", "show", "--json")).Json<AdminV1.ShowServicesReply>(),
+            s => s.Services.Any(h => h.Service == "email" && h.State == "backing_off"), "the email supervisor never backed off");
+        output.WriteLine(services.ToString());
+        Assert.Contains("backing off", (await Cli("services", "show")).Out);
+
+        var parked = await Eventually(async () => (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>(),
+            p => p.Total >= 20, "20 confirmations were not parked");
+        var group = Assert.Single(parked.Groups);
+        Assert.Equal(20, group.Count);
+        Assert.Equal("send-confirmation", group.Kind);
+        Assert.Equal(ids.Order(), parked.Issues.Select(i => i.OrderId).Order());
+        Assert.All(parked.Issues, i => Assert.Equal(3, i.Attempts));
+        Assert.Contains($"{group.Group}", (await Cli("steps", "parked")).Out);
+        Assert.Contains(ids[0], (await Cli("orders", "list", "--parked")).Out);
+
+        var dryRun = await Cli("steps", "replay", "--group", group.Group, "--dry-run");
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        Assert.Equal(20, (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>().Total);
+
+        Assert.Equal(0, (await Cli("faults", "clear", "email")).ExitCode);
+        var replay = await Cli("steps", "replay", "--group", group.Group);
+        output.WriteLine(replay.Out);
+        Assert.True(replay.ExitCode == 0, replay.ToString());
+        Assert.Contains("of 20 of 20 orders", replay.Out);
+
+        foreach (var id in ids) Assert.Equal(OrderStatus.Completed, (await _server.WaitForTerminalAsync(id)).Status);
+        Assert.All(ids, id => Assert.Equal(1, _server.Providers.Email.DeliveriesFor($"{id}/send-confirmation")));
+        Assert.Equal(20, _server.Providers.Email.Sent.Count);
+        var after = (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>();
+        Assert.Equal(0, after.Total);
+        Assert.Contains("no parked steps", (await Cli("steps", "parked")).Out);
+
+        var timeline = (await Cli("orders", "timeline", ids[0], "--json")).Json<AdminV1.Timeline>();
+        var email = timeline.Entries.Where(e => e.Step == "send-confirmation").ToList();
+        Assert.Equal(["step_sent", "step_attempt", "step_sent", "step_attempt", "step_sent", "step_parked", "step_replayed"], email.Take(7).Select(e => e.Kind));
+        Assert.Equal([1, 1, 2, 2, 3, 3], email.Take(6).Select(e => e.Attempt));
+        // After the replay the supervisor may still be backing off for a moment: then one more failed attempt, then the send.
+        Assert.Equal(("step_attempt", "succeeded"), (email[^1].Kind, email[^1].Outcome));
+    }
+
+    [Fact]
+    public async Task A_refused_webhook_blocks_the_later_ones_visibly_and_replay_delivers_them_all_in_order_once()
+    {
+        _receiver.Refuse(410);
+        var request = GatewayServer.Order(mode: ResponseMode.Accepted, callback: _receiver.Url.ToString());
+        await _server.Client.PlaceOrderAsync(request);
+        var id = request.OrderId;
+        Assert.Equal(OrderStatus.Completed, (await _server.WaitForTerminalAsync(id)).Status);
+
+        var order = await Eventually(() => _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = id }).ResponseAsync,
+            o => o.Steps.Any(s => s.State == StepStatus.Parked) && o.Steps.Count(s => s.State == StepStatus.Blocked) == 3, "the refusal was not parked");
+        Assert.Equal("notify-webhook:payment_pending", Assert.Single(order.Steps, s => s.State == StepStatus.Parked).Name);
+        Assert.Equal(["notify-webhook:completed", "notify-webhook:confirmed", "notify-webhook:fulfilling"],
+            order.Steps.Where(s => s.State == StepStatus.Blocked).Select(s => s.Name).Order());
+        var shown = await Cli("orders", "show", id);
+        Assert.Contains("blocked", shown.Out);
+        var parked = (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>();
+        var issue = Assert.Single(parked.Issues, i => i.OrderId == id);
+        Assert.Contains("410", issue.Error);
+        Assert.Contains("wait behind them", parked.Groups.Single(g => g.Group == issue.Group).Note);
+        Assert.Single(_receiver.All, r => r.OrderId == id);
+
+        _receiver.Accept();
+        var replay = await Cli("steps", "replay", id);
+        Assert.True(replay.ExitCode == 0, replay.ToString());
+
+        await Eventually(() => Task.FromResult(_receiver.Accepted.Count(r => r.OrderId == id)), n => n >= 4, "the notifications were not delivered", 30);
+        await Task.Delay(1000); // nothing more may arrive
+        Assert.Equal(["payment_pending", "confirmed", "fulfilling", "completed"], _receiver.Accepted.Where(r => r.OrderId == id).Select(r => r.Status));
+        var final = await _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = id });
+        Assert.Equal(4, final.Steps.Count(s => s.Name.StartsWith("notify-webhook") && s.State == StepStatus.Succeeded));
+    }
+}
