@@ -19,7 +19,7 @@ public sealed class LineEditor(Func<string, IReadOnlyList<string>> complete, His
         Console.Write(prompt);
         while (true)
         {
-            var key = Console.ReadKey(intercept: true);
+            if (Decode(Console.ReadKey(intercept: true)) is not { } key) continue;
             var tab = key.Key == ConsoleKey.Tab;
             switch (key.Key)
             {
@@ -85,6 +85,36 @@ public sealed class LineEditor(Func<string, IReadOnlyList<string>> complete, His
             lastWasTab = tab;
             Redraw(prompt, line, cursor);
         }
+    }
+
+    private string? _escape;
+
+    /// <summary>
+    /// Cursor keys whose escape sequence reached the console in pieces (a slow link, a pseudo-terminal) arrive as ESC, '[', 'A':
+    /// put back together here; null while a sequence is still incomplete.
+    /// </summary>
+    private ConsoleKeyInfo? Decode(ConsoleKeyInfo key)
+    {
+        if (key.KeyChar == '\u001b' && key.Key is ConsoleKey.Escape or 0)
+        {
+            _escape = "\u001b";
+            return null;
+        }
+        if (_escape is null) return key;
+        if (_escape.Length == 1 && key.KeyChar is '[' or 'O')
+        {
+            _escape += key.KeyChar;
+            return null;
+        }
+        var complete = _escape.Length == 2;
+        _escape = null;
+        if (!complete) return key;
+        ConsoleKey? cursor = key.KeyChar switch
+        {
+            'A' => ConsoleKey.UpArrow, 'B' => ConsoleKey.DownArrow, 'C' => ConsoleKey.RightArrow, 'D' => ConsoleKey.LeftArrow,
+            'H' => ConsoleKey.Home, 'F' => ConsoleKey.End, _ => null,
+        };
+        return cursor is { } k ? new ConsoleKeyInfo('\0', k, false, false, false) : null;
     }
 
     /// <summary>Completes the word before the cursor: alone, it is written out; several, their common start, and a second Tab lists them.</summary>

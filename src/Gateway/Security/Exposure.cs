@@ -51,7 +51,7 @@ public static class Exposure
     /// (Gateway:AllowInsecure) still never offers its operator actions to the network unauthenticated.
     /// </summary>
     public static bool AdminApiAllowed(GatewayOptions gateway, AdminOptions admin) =>
-        admin.HasToken || (IPAddress.TryParse(gateway.BindAddress, out var bind) && IPAddress.IsLoopback(bind));
+        admin.HasToken || IsLoopbackHost(gateway.BindAddress);
 
     private static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));

@@ -20,12 +20,18 @@ public sealed class GatewayServer : IAsyncDisposable
         Providers = providers;
         DatabasePath = database;
         var endpoints = app.Services.GetRequiredService<GatewayEndpoints>();
-        GrpcAddress = endpoints.GrpcAddress;
-        HttpAddress = endpoints.HttpAddress;
+        GrpcAddress = Reachable(endpoints.GrpcAddress);
+        HttpAddress = Reachable(endpoints.HttpAddress);
         Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { HttpHandler = Handler(trusted) });
         Client = new OrderService.OrderServiceClient(Channel);
         Http = new HttpClient(Handler(trusted)) { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary>A node bound to every address (0.0.0.0, ::) is reached, like every test target, through loopback.</summary>
+    private static Uri Reachable(Uri address) =>
+        System.Net.IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any))
+            ? new UriBuilder(address) { Host = "127.0.0.1" }.Uri
+            : address;
 
     /// <summary>A client handler that trusts exactly <paramref name="trusted"/> (a test's self-signed certificate), or the system's roots.</summary>
     public static SocketsHttpHandler Handler(X509Certificate2? trusted = null) => new()
