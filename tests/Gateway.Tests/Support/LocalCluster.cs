@@ -20,8 +20,9 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly WebApplication _simulator;
     private readonly string _directory;
 
-    private LocalCluster(TestDatabase database, WebApplication simulator, SimulatedProviders providers, string directory, GatewayProcess[] nodes)
+    private LocalCluster(TestDatabase database, WebApplication simulator, SimulatedProviders providers, string directory, GatewayProcess[] nodes, int[] remoting)
     {
+        RemotingPorts = remoting;
         _database = database;
         _simulator = simulator;
         _directory = directory;
@@ -31,8 +32,10 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public SimulatedProviders Providers { get; }
     public GatewayProcess[] Nodes { get; }
+    /// <summary>Each node's Akka.Remote port, in the order of <see cref="Nodes"/>: its member address is akka.tcp://orders@127.0.0.1:port.</summary>
+    public int[] RemotingPorts { get; }
 
-    public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, long> stock, Func<ProviderKind, SimulationSettings> latencies)
+    public static async Task<LocalCluster> StartAsync(IReadOnlyDictionary<string, long> stock, Func<ProviderKind, SimulationSettings> latencies, params string[] settings)
     {
         var database = new TestDatabase(PersistenceProvider.PostgreSql);
         var providers = new SimulatedProviders(latencies);
@@ -52,10 +55,11 @@ public sealed class LocalCluster : IAsyncDisposable
             $"--Orders:Node:SeedNodes:0=akka.tcp://orders@127.0.0.1:{remoting[0]}",
             $"--Orders:Node:SeedNodes:1=akka.tcp://orders@127.0.0.1:{remoting[1]}",
             .. stock.Select(s => $"--Orders:InitialStock:{s.Key}={s.Value}"),
+            .. settings,
         ];
         var nodes = await Task.WhenAll(remoting.Select(port => GatewayProcess.StartInAsync(directory,
             GatewayProcess.FreePort(), GatewayProcess.FreePort(), [.. common, $"--Orders:Node:Port={port}"])));
-        var cluster = new LocalCluster(database, simulator, providers, directory, nodes);
+        var cluster = new LocalCluster(database, simulator, providers, directory, nodes, remoting);
         await cluster.WaitForMembersAsync(nodes, 3, TimeSpan.FromSeconds(60));
         return cluster;
     }
