@@ -19,10 +19,10 @@ public sealed record BenchOptions(
 {
     public const string Usage = """
         usage: dotnet run -c Release --project src/Bench -- <scenario>... [options]
-          scenarios: seed-latency throughput email-outage slow-payment limit all (the five before)
+          scenarios: seed-latency throughput email-outage slow-payment limit parked-replay all (the six before)
                      kill-loop db-outage fuzz overload chaos (the four before)
           --size tiny|standard        tiny runs each scenario in seconds (what the tests do); default standard
-          --db sqlite|postgresql|both default sqlite for seed-latency/email-outage/slow-payment/kill-loop/fuzz/overload (first listed) and both for throughput/limit/db-outage
+          --db sqlite|postgresql|both default sqlite for seed-latency/email-outage/slow-payment/parked-replay/kill-loop/fuzz/overload (first listed) and both for throughput/limit/db-outage
           --target URL --rest URL     drive an existing gateway (gRPC URL, REST URL) instead of starting one in this process
           --postgres CONNECTION       PostgreSQL server for --db postgresql (else ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or scripts/postgres-throwaway.sh)
           --out DIR                   where results.json and the PNG charts go; default bench-results

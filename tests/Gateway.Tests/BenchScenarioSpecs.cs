@@ -18,7 +18,7 @@ public sealed class BenchScenarioSpecs
             using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json")));
             var scenarios = results.RootElement.GetProperty("scenarios").EnumerateArray().ToList();
             var names = scenarios.Select(s => s.GetProperty("scenario").GetString()).ToList();
-            Assert.Equal(["seed-latency", "throughput (SQLite)", "throughput (PostgreSQL)", "email-outage", "slow-payment", "limit (SQLite)", "limit (PostgreSQL)"], names);
+            Assert.Equal(["seed-latency", "throughput (SQLite)", "throughput (PostgreSQL)", "email-outage", "slow-payment", "limit (SQLite)", "limit (PostgreSQL)", "parked-replay"], names);
             Assert.All(scenarios, s => Assert.NotEmpty(s.GetProperty("figures").EnumerateArray()));
             // Every scenario measured something real: orders went through, rows were written.
             var figures = scenarios.SelectMany(s => s.GetProperty("figures").EnumerateArray())
@@ -28,6 +28,7 @@ public sealed class BenchScenarioSpecs
             Assert.True(figures["raw journal inserts"] > 0);
             Assert.True(figures["journal rows per order"] > 0);
             Assert.Equal(0, figures["orders not finished within 120 s"]);
+            Assert.Equal(50, figures["orders completed after the replay"]);
             foreach (var chart in new[] { "seed-latency", "throughput", "email-outage", "slow-payment" })
                 Assert.True(new FileInfo(Path.Combine(output, chart + ".png")).Length > 1000, $"{chart}.png was not drawn");
         }

@@ -29,7 +29,7 @@ public sealed class BenchContext(BenchOptions options)
 public static class ScenarioCatalog
 {
     /// <summary>What "all" runs: the performance scenarios.</summary>
-    public static readonly IReadOnlyList<string> Names = ["seed-latency", "throughput", "email-outage", "slow-payment", "limit"];
+    public static readonly IReadOnlyList<string> Names = ["seed-latency", "throughput", "email-outage", "slow-payment", "limit", "parked-replay"];
     /// <summary>What "chaos" runs: kills, database outages, hostile input, a flood; each checks its invariants.</summary>
     public static readonly IReadOnlyList<string> Chaos = ["kill-loop", "db-outage", "fuzz", "overload"];
     public static IEnumerable<string> All => Names.Concat(Chaos);
@@ -41,6 +41,7 @@ public static class ScenarioCatalog
         "email-outage" => One(EmailOutageScenario.RunAsync(context)),
         "slow-payment" => One(SlowPaymentScenario.RunAsync(context)),
         "limit" => LimitScenario.RunAsync(context),
+        "parked-replay" => One(ParkedReplayScenario.RunAsync(context)),
         "kill-loop" => One(KillLoopScenario.RunAsync(context)),
         "db-outage" => DatabaseOutageScenario.RunAsync(context),
         "fuzz" => One(FuzzScenario.RunAsync(context)),

@@ -30,10 +30,13 @@ public sealed class BenchTarget : IAsyncDisposable
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
         });
         Client = new OrderService.OrderServiceClient(_channel);
+        Admin = new Contracts.Admin.V1.AdminService.AdminServiceClient(_channel);
         Rest = new HttpClient { BaseAddress = rest, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public OrderService.OrderServiceClient Client { get; }
+    /// <summary>The operator's API (what the `orders` CLI calls); a --target node must be on loopback or be given no token.</summary>
+    public Contracts.Admin.V1.AdminService.AdminServiceClient Admin { get; }
     public HttpClient Rest { get; }
     public BenchDatabase? Database { get; }
     public string Description { get; }
