@@ -56,6 +56,9 @@ public static class GatewayHost
             : Uri.TryCreate(orders.ProviderSimulatorUrl, UriKind.Absolute, out var simulator)
                 ? new RemoteProviders(simulator).Clients
                 : throw new ArgumentException($"Orders:ProviderSimulatorUrl must be an absolute http(s) URL such as http://127.0.0.1:5390, not '{orders.ProviderSimulatorUrl}'");
+        if (remote is not null && orders.Simulations.Enabled)
+            // The shared simulator's faults, changed from any node's admin API (`orders faults set ...`).
+            builder.Services.AddSingleton(new SimulatorFaultControl(new HttpClient { BaseAddress = new Uri(orders.ProviderSimulatorUrl!), Timeout = TimeSpan.FromSeconds(5) }));
         if (!orders.Simulations.Enabled)
             providers = null;
         else

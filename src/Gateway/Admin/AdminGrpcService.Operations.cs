@@ -31,14 +31,13 @@ public sealed partial class AdminGrpcService
     });
 
     public override Task<AdminV1.FaultsReply> ShowFaults(AdminV1.ShowFaultsRequest request, ServerCallContext context) =>
-        Call(async () => Faults(await Simulations().Ask<object>(ProviderControlProtocol.GetSimulations.Instance, AskTimeout, context.CancellationToken)));
+        Call(async () => Faults(await FaultControl().GetAsync(context.CancellationToken)));
 
     public override Task<AdminV1.FaultsReply> SetFault(AdminV1.SetFaultRequest request, ServerCallContext context) => Call(async () =>
     {
-        var control = Simulations();
+        var control = FaultControl();
         var kind = Provider(request.Provider);
-        var current = (ProviderControlProtocol.Simulations)await control.Ask<object>(ProviderControlProtocol.GetSimulations.Instance, AskTimeout, context.CancellationToken);
-        var settings = current.Settings[kind];
+        var settings = (await control.GetAsync(context.CancellationToken))[kind];
         if (request.HasLatencyMs) settings = settings with { LatencyMs = request.LatencyMs };
         if (request.HasJitterMs) settings = settings with { JitterMs = request.JitterMs };
         if (request.HasErrorRate) settings = settings with { ErrorRate = request.ErrorRate };
@@ -51,19 +50,19 @@ public sealed partial class AdminGrpcService
         }
         var problems = settings.Validate();
         if (problems.Count > 0) throw OrderApiExceptionFor(problems);
-        return Faults(await control.Ask<object>(new ProviderControlProtocol.ConfigureSimulation(kind, settings), AskTimeout, context.CancellationToken));
+        return Faults(await control.SetAsync(kind, settings, context.CancellationToken));
     });
 
     /// <summary>Back to the node's simulation profile: no errors, no outages, not slow, the profile's latency.</summary>
     public override Task<AdminV1.FaultsReply> ClearFaults(AdminV1.ClearFaultsRequest request, ServerCallContext context) => Call(async () =>
     {
-        var control = Simulations();
+        var control = FaultControl();
         var kinds = string.IsNullOrEmpty(request.Provider) ? Enum.GetValues<ProviderKind>() : [Provider(request.Provider)];
-        object reply = null!;
+        IReadOnlyDictionary<ProviderKind, SimulationSettings> reply = null!;
         foreach (var kind in kinds)
         {
             var baseline = orders.SimulationProfile.Equals("instant", StringComparison.OrdinalIgnoreCase) ? SimulationSettings.Instant : SimulationSettings.SeedDefault(kind);
-            reply = await control.Ask<object>(new ProviderControlProtocol.ConfigureSimulation(kind, baseline), AskTimeout, context.CancellationToken);
+            reply = await control.SetAsync(kind, baseline, context.CancellationToken);
         }
         return Faults(reply);
     });
@@ -85,12 +84,10 @@ public sealed partial class AdminGrpcService
 
     private IActorRef AnalyticsProjection() => Registered<ActorKeys.AnalyticsProjection>() ?? throw Precondition("this node runs no analytics projection");
 
-    private IActorRef Simulations()
-    {
-        if (!string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl))
-            throw Precondition($"this node calls the shared provider simulator at {orders.ProviderSimulatorUrl}; change faults there (PUT {orders.ProviderSimulatorUrl.TrimEnd('/')}{ProviderWire.Simulations}/<provider>)");
-        return Registered<ActorKeys.ProviderControl>() ?? throw Precondition("fault injection is off on this node (Orders:Simulations:Enabled is false)");
-    }
+    private IFaultControl FaultControl() =>
+        (IFaultControl?)services.GetService<SimulatorFaultControl>()
+        ?? (Registered<ActorKeys.ProviderControl>() is { } control ? new LocalFaultControl(control, AskTimeout) : null)
+        ?? throw Precondition("fault injection is off on this node (Orders:Simulations:Enabled is false)");
 
     private static ProviderKind Provider(string name) =>
         Enum.TryParse<ProviderKind>(name, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && !int.TryParse(name, out _)
@@ -100,16 +97,10 @@ public sealed partial class AdminGrpcService
     private static Exception OrderApiExceptionFor(IReadOnlyList<Orders.Actors.Orders.FieldViolation> problems) =>
         Orders.Gateway.Grpc.OrderGrpcService.ToRpcException(Application.OrderApiException.Invalid(problems));
 
-    private static AdminV1.FaultsReply Faults(object reply)
+    private static AdminV1.FaultsReply Faults(IReadOnlyDictionary<ProviderKind, SimulationSettings> settings)
     {
-        var simulations = reply switch
-        {
-            ProviderControlProtocol.Simulations s => s,
-            ProviderControlProtocol.SimulationRejected r => throw Invalid("provider", r.Reason),
-            _ => throw new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, $"unexpected answer {reply.GetType().Name}")),
-        };
         var faults = new AdminV1.FaultsReply();
-        foreach (var (kind, s) in simulations.Settings.OrderBy(kv => kv.Key))
+        foreach (var (kind, s) in settings.OrderBy(kv => kv.Key))
         {
             var provider = new AdminV1.ProviderFaults
             {

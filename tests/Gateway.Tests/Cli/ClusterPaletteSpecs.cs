@@ -9,7 +9,7 @@ namespace Orders.Gateway.Tests.Cli;
 
 /// <summary>
 /// The cluster palettes against three node processes on PostgreSQL: membership, where the order entities live, a
-/// graceful leave under load with no failed call, and a SIGKILLed node downed by hand before the split-brain resolver acts.
+/// graceful leave under load with no failed call, faults on the shared provider simulator, and a SIGKILLed node downed by hand before the split-brain resolver acts.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
@@ -58,8 +58,12 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         output.WriteLine((await Cli(first, "cluster", "show")).Out);
 
         // With email down, every order stays alive, retrying its confirmation: the entities region-stats must account for.
-        var email = cluster.Providers.Simulations[ProviderKind.Email].Settings;
-        cluster.Providers.Configure(ProviderKind.Email, email.WithOutage(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10)));
+        // Faults from any node act on the provider simulator that all three call.
+        var outage = await Cli(third, "faults", "set", "email", "--outage", "10m");
+        Assert.True(outage.ExitCode == 0, outage.ToString());
+        Assert.True(cluster.Providers.Simulations[ProviderKind.Email].Settings.InOutage(DateTimeOffset.UtcNow), "the simulator's email is not down");
+        var seen = await Json<AdminV1.FaultsReply>(first, "faults", "show");
+        Assert.Single(seen.Providers.Single(p => p.Provider == "email").Outages);
         var ids = new List<string>();
         for (var i = 0; i < LiveOrders; i++)
             ids.Add((await cluster.Nodes[i % 3].Client.PlaceOrderAsync(
@@ -76,7 +80,8 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         var retrying = await Json<AdminV1.ListStepIssuesReply>(third, "steps", "retrying");
         Assert.Equal(ids.Order(), retrying.Issues.Where(i => i.Step == "send-confirmation").Select(i => i.OrderId).Order());
 
-        cluster.Providers.Configure(ProviderKind.Email, email);
+        Assert.Equal(0, (await Cli(second, "faults", "clear", "email")).ExitCode);
+        Assert.False(cluster.Providers.Simulations[ProviderKind.Email].Settings.InOutage(DateTimeOffset.UtcNow), "the simulator's email is still down");
         foreach (var id in ids) await WaitForCompletedAsync(first, id);
         Assert.All(ids, id => Assert.Equal(1, cluster.Providers.Email.DeliveriesFor($"{id}/send-confirmation")));
 
