@@ -84,4 +84,19 @@ public sealed class RestOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
         var badStatus = await Server.Http.GetAsync("/v1/orders?status=lost");
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
     }
+
+    [Fact]
+    public async Task Cancelling_a_finished_or_unknown_order_over_rest_is_a_clear_refusal_that_changes_nothing()
+    {
+        var id = GatewayServer.NewId();
+        await Server.Http.PostAsJsonAsync("/v1/orders", Body(id, "sync"));
+        var late = await Server.Http.PostAsync($"/v1/orders/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("can no longer be cancelled", await late.Content.ReadAsStringAsync());
+        using (var order = JsonDocument.Parse(await Server.Http.GetStringAsync($"/v1/orders/{id}")))
+            Assert.Equal("completed", order.RootElement.GetProperty("status").GetString());
+
+        var unknown = await Server.Http.PostAsync($"/v1/orders/{GatewayServer.NewId()}/cancel", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
 }
