@@ -17,8 +17,11 @@ public sealed class ClusterShow : AdminCommand<NoSettings>
             table.AddRow(Session.Escape(m.Address) + (m.Self ? " [grey](this node)[/]" : ""), m.Status, Session.Escape(string.Join(",", m.Roles)),
                 m.Reachable ? "yes" : "[red]NO[/]", m.Leader ? "leader" : "", m.Oldest ? "oldest" : "");
         Session.Console.Write(table);
-        Session.Text($"{state.Members.Count} members, {state.Members.Count(m => m.Status == "up")} up, {state.Unreachable.Count} unreachable; leader {state.Leader}, oldest {state.Oldest}");
+        Session.Text($"{state.Members.Count} members, {state.Members.Count(m => m.Status == "up")} up, {state.Unreachable.Count} unreachable; leader {OrNone(state.Leader)}, oldest {OrNone(state.Oldest)}");
     }
+
+    // A node still looking for its seed nodes has neither yet.
+    private static string OrNone(string address) => address.Length == 0 ? "none" : address;
 }
 
 public sealed class ClusterTail : AdminCommand<NoSettings>
