@@ -79,18 +79,22 @@ public sealed partial class OrderIndexStore
     private static string KindName(StepKind kind) => new StepId(kind).ToString();
 
     /// <summary>
-    /// Kind plus the error with its numbers blanked ("no answer within 500 ms" and "... 750 ms" are one problem), hashed
-    /// into a short key an operator can type.
+    /// Kind plus the error with its numbers blanked ("no answer within 500 ms" and "... 750 ms" are one problem) and
+    /// without the "(… backing off until …)" of a refusal while the service backs off (a provider that is down is one
+    /// problem whether a step reached it or was refused on its behalf), hashed into a short key an operator can type.
     /// </summary>
     public static string GroupKey(string kind, string error)
     {
-        var normalised = Digits().Replace(error, "#");
+        var normalised = Digits().Replace(BackingOff().Replace(error, ""), "#");
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{normalised}"));
         return $"{kind}-{Convert.ToHexStringLower(hash)[..8]}";
     }
 
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();
+
+    [GeneratedRegex(@"\s*\([^()]* service backing off until [^()]*\)$")]
+    private static partial Regex BackingOff();
 
     public async Task<IReadOnlyList<StepIssueGroup>> StepIssueGroupsAsync(string status, CancellationToken ct = default)
     {

@@ -90,7 +90,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
             return;
         }
         var replyTo = request.ReplyTarget(Sender);
-        replyTo.Tell(request.Unavailable(_service, _retryNoLaterThan!.Value));
+        replyTo.Tell(request.Unavailable(_service, _retryNoLaterThan!.Value, _lastError));
         Hold(request, replyTo);
     }
 

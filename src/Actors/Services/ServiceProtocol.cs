@@ -19,7 +19,19 @@ public interface IServiceRequest : IWithOrderId, ITraced, IOrderSystemMessage
     /// </summary>
     bool ReleaseWhenRecovered { get; }
 
-    object Unavailable(string service, DateTimeOffset retryAfter);
+    /// <param name="cause">The provider failure that made the service back off, when known.</param>
+    object Unavailable(string service, DateTimeOffset retryAfter, string? cause);
+}
+
+public static class ServiceUnavailable
+{
+    /// <summary>
+    /// The cause first, so that a step refused while the service backs off reads (and groups, in `steps parked`) as the
+    /// same problem as one the provider itself failed: one outage, one group.
+    /// </summary>
+    public static string Describe(string service, DateTimeOffset retryAfter, string? cause) => cause is null
+        ? $"{service} service unavailable (backing off until {retryAfter:O})"
+        : $"{cause} ({service} service backing off until {retryAfter:O})";
 }
 
 public enum StepOutcomeKind
@@ -46,8 +58,8 @@ public sealed record PerformStep(
     public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;
     public bool ReleaseWhenRecovered => true;
 
-    public object Unavailable(string service, DateTimeOffset retryAfter) =>
-        new StepOutcome(OrderId, Step, StepOutcomeKind.Transient, $"{service} service unavailable (backing off until {retryAfter:O})", retryAfter, Context);
+    public object Unavailable(string service, DateTimeOffset retryAfter, string? cause) =>
+        new StepOutcome(OrderId, Step, StepOutcomeKind.Transient, ServiceUnavailable.Describe(service, retryAfter, cause), retryAfter, Context);
 }
 
 public sealed record StepOutcome(
@@ -64,8 +76,8 @@ public sealed record AuthorizePayment(string OrderId, long AmountMinor, string C
     public string IdempotencyKey => OrderId;
     public IActorRef ReplyTarget(IActorRef sender) => sender;
     public bool ReleaseWhenRecovered => false;
-    public object Unavailable(string service, DateTimeOffset retryAfter) =>
-        new PaymentUnavailable(OrderId, $"{service} service unavailable (backing off until {retryAfter:O})", retryAfter);
+    public object Unavailable(string service, DateTimeOffset retryAfter, string? cause) =>
+        new PaymentUnavailable(OrderId, ServiceUnavailable.Describe(service, retryAfter, cause), retryAfter);
 }
 
 public abstract record PaymentReply(string OrderId) : IOrderSystemMessage;

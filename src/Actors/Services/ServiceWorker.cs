@@ -54,7 +54,7 @@ public sealed class ServiceWorker : ReceiveActor
         foreach (var (_, flight) in _inFlight)
             foreach (var waiter in flight.Waiters)
             {
-                waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff));
+                waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff, _trippedBy));
                 _healthListener.Tell(new ServiceGateway.WorkerAbandoned(flight.Request, waiter));
             }
         _inFlight.Clear();
@@ -71,7 +71,7 @@ public sealed class ServiceWorker : ReceiveActor
         if (_trippedBy is not null)
         {
             // Forwarded before the gateway heard of the trip: refused, and handed back to be held until recovery.
-            replyTo.Tell(request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff));
+            replyTo.Tell(request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff, _trippedBy));
             _healthListener.Tell(new ServiceGateway.WorkerAbandoned(request, replyTo));
             return;
         }

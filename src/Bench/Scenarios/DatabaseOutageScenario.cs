@@ -34,7 +34,7 @@ public static class DatabaseOutageScenario
         string? server = null;
         if (kind == DatabaseKind.PostgreSql)
         {
-            var (code, output, error) = BenchDatabase.RunThrowawayScript("start", pgPort, pgDirectory);
+            var (code, output, error) = BenchDatabase.RunThrowawayScript("start", pgPort, pgDirectory, ownedByThisProcess: true);
             server = code == 0 ? output : throw new InvalidOperationException($"db-outage needs a PostgreSQL server of its own to stop: {error}");
         }
         try

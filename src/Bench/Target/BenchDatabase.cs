@@ -58,19 +58,26 @@ public sealed class BenchDatabase : IDisposable
     /// <summary>Journal rows other than the shard coordinators' own bookkeeping (which shard lives where).</summary>
     public long RowsOutsideShardCoordinators() => Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id NOT LIKE '%Coordinator'");
 
-    /// <summary>Finds the PostgreSQL server: the given connection string, ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or the throwaway script.</summary>
+    /// <summary>
+    /// Finds the PostgreSQL server: the given connection string, ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or else a
+    /// throwaway server of this process's own (the script's watchdog stops and deletes it when this process ends).
+    /// </summary>
     public static string LocatePostgres(string? given)
     {
         foreach (var candidate in new[] { given, Environment.GetEnvironmentVariable("ORDERS_BENCH_POSTGRES"), Environment.GetEnvironmentVariable("ORDERS_TEST_POSTGRES") })
             if (!string.IsNullOrWhiteSpace(candidate)) return candidate;
-        var (code, output, error) = RunThrowawayScript("start");
+        var port = NodeProcess.FreePorts().Grpc;
+        var (code, output, error) = RunThrowawayScript("start", port, Path.Combine(Path.GetTempPath(), $"orders-pg-bench-{Environment.ProcessId}-{port}"), ownedByThisProcess: true);
         return code == 0 && output.Length > 0
             ? output
             : throw new InvalidOperationException($"could not start PostgreSQL ({error}); install Debian's postgresql package or pass --postgres CONNECTION");
     }
 
-    /// <summary>scripts/postgres-throwaway.sh with a verb; <paramref name="port"/> and <paramref name="directory"/> pick a server of its own.</summary>
-    public static (int Code, string Output, string Error) RunThrowawayScript(string verb, int? port = null, string? directory = null)
+    /// <summary>
+    /// scripts/postgres-throwaway.sh with a verb; <paramref name="port"/> and <paramref name="directory"/> pick a server of
+    /// its own, which <paramref name="ownedByThisProcess"/> stops and deletes when this process ends, however it ends.
+    /// </summary>
+    public static (int Code, string Output, string Error) RunThrowawayScript(string verb, int? port = null, string? directory = null, bool ownedByThisProcess = false)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Actors.sln"))) root = root.Parent;
@@ -80,6 +87,7 @@ public sealed class BenchDatabase : IDisposable
         var start = new ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (port is not null) start.Environment["ORDERS_PG_PORT"] = port.ToString();
         if (directory is not null) start.Environment["ORDERS_PG_DIR"] = directory;
+        if (ownedByThisProcess) start.Environment["ORDERS_PG_OWNER_PID"] = Environment.ProcessId.ToString();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd().Trim();
         var error = process.StandardError.ReadToEnd().Trim();
