@@ -69,6 +69,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         Command<StepOutcome>(OnStepOutcome);
         Command<StepUnanswered>(u => OnTransientStepFailure(u.Step, "no answer within the step timeout", null));
         Command<RedeliverStep>(r => { if (_state.DueSteps().Contains(r.Step)) Dispatch(r.Step); });
+        Command<ServiceRecovered>(OnServiceRecovered);
         Command<ReceiveTimeout>(_ => Passivate());
         Command<StopForHandOff>(_ => { _handingOff = true; StopIfHandedOff(); });
     }
@@ -165,10 +166,14 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         // Attempts already on record (before a restart or hand-off) count towards parking.
         var attempts = _delivery.TryGetValue(step, out var delivery) ? delivery.Attempts : _state.Retries.GetValueOrDefault(step)?.Attempts ?? 0;
         _delivery[step] = (attempts + 1, true, Now);
-        var occurredAt = step.Kind == StepKind.NotifyWebhook ? _state.EnteredAt(Enum.Parse<OrderStatus>(step.Subject!)) : null;
-        var request = new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext, occurredAt, _state.Reason);
-        _services.For(step.Kind).Tell(request);
+        _services.For(step.Kind).Tell(StepRequest(step));
         Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
+    }
+
+    private PerformStep StepRequest(StepId step)
+    {
+        var occurredAt = step.Kind == StepKind.NotifyWebhook ? _state.EnteredAt(Enum.Parse<OrderStatus>(step.Subject!)) : null;
+        return new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext, occurredAt, _state.Reason);
     }
 
     private void OnStepOutcome(StepOutcome outcome)
@@ -191,6 +196,24 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
                 OnTransientStepFailure(outcome.Step, outcome.Detail ?? "transient failure", outcome.RetryNotBefore);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The provider a waiting step depends on is back (or is being probed): send the step now, not at the end of its
+    /// backoff. Only a step still due and waiting for its redelivery; a parked, settled or in-flight one stays as it is.
+    /// </summary>
+    private void OnServiceRecovered(ServiceRecovered recovered)
+    {
+        var step = recovered.Step;
+        if (!_delivery.TryGetValue(step, out var delivery) || delivery.Awaiting || !_state.DueSteps().Contains(step)) return;
+        if (recovered.Probe)
+        {
+            // Not an attempt: the redelivery timer keeps running, and a failed probe's answer is not awaited, so not recorded.
+            _services.For(step.Kind).Tell(StepRequest(step));
+            return;
+        }
+        Timers.Cancel(step);
+        Dispatch(step);
     }
 
     private (int Attempts, DateTimeOffset? SentAt) DeliveryOf(StepId step) =>

@@ -48,6 +48,7 @@ public static class Manifests
         // services
         [typeof(PerformStep)] = "step.perform.v1",
         [typeof(StepOutcome)] = "step.outcome.v1",
+        [typeof(ServiceRecovered)] = "step.service-recovered.v1",
         [typeof(AuthorizePayment)] = "payment.authorize.v1",
         [typeof(PaymentApproved)] = "payment.approved.v1",
         [typeof(PaymentRefused)] = "payment.refused.v1",

@@ -6,24 +6,27 @@ namespace Orders.Actors.Services;
 /// <summary>
 /// The address of one external service. Its worker runs under a BackoffSupervisor; while the worker is backing
 /// off, requests are answered at once with "unavailable" (the breaker is open) instead of waiting for timeouts.
-/// Fire-and-forget requests refused meanwhile are also held, and go out again as soon as the provider is back: the
-/// restarted worker first gets a few of them as probes, and once one succeeds, all the rest.
+/// Fire-and-forget requests that failed or were refused are remembered until the provider is back: a few of their
+/// senders are asked to probe it (after each backoff, and every <see cref="SupervisionSettings.MinBackoff"/> while it
+/// keeps failing), and on the first success every one of them is told to send again at once, however long its own
+/// backoff still had to run. The senders decide what is still wanted, so nothing stale or parked goes out.
 /// </summary>
 public sealed class ServiceGateway : ReceiveActor, IWithTimers
 {
     public sealed record WorkerStarted;
     public sealed record WorkerTripped(string LastError);
     public sealed record WorkerFailures(int Consecutive, string? LastError);
-    /// <summary>The first call of a worker's incarnation that succeeded: the provider is back.</summary>
+    /// <summary>A call succeeded after failures, or first in a worker's incarnation: the provider is back.</summary>
     public sealed record WorkerSucceeded;
-    /// <summary>A call the worker could not complete because it tripped; its caller was told "unavailable".</summary>
-    public sealed record WorkerAbandoned(IServiceRequest Request, IActorRef ReplyTo);
+    /// <summary>A call that failed transiently, or could not be made because the worker tripped; its caller was told so.</summary>
+    public sealed record HoldUntilRecovered(IServiceRequest Request, IActorRef ReplyTo);
     /// <summary>Told to the worker, through its supervisor, once the gateway stopped forwarding: now it may crash.</summary>
     public sealed record Trip
     {
         public static readonly Trip Instance = new();
     }
     private sealed record ForgetTrips;
+    private sealed record ProbeHeld;
 
     private readonly string _service;
     private readonly SupervisionSettings _settings;
@@ -33,7 +36,8 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
     private int _tripsInARow;
     private int _consecutiveFailures;
     private string? _lastError;
-    private readonly Dictionary<string, (IServiceRequest Request, IActorRef ReplyTo)> _held = new();
+    /// <summary>Whose requests wait for the provider, oldest first: the first ones are the next probes.</summary>
+    private readonly OrderedDictionary<string, (IServiceRequest Request, IActorRef ReplyTo)> _held = new();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -57,10 +61,17 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
             _retryNoLaterThan = null;
             _consecutiveFailures = 0;
             Timers.StartSingleTimer(nameof(ForgetTrips), new ForgetTrips(), settings.ResetAfter);
-            Release(settings.TripAfterConsecutiveFailures);
+            Probe();
         });
-        Receive<WorkerSucceeded>(_ => Release(int.MaxValue));
-        Receive<WorkerAbandoned>(a => Hold(a.Request, a.ReplyTo));
+        Receive<WorkerSucceeded>(_ => WakeAll());
+        Receive<HoldUntilRecovered>(h => Hold(h.Request, h.ReplyTo));
+        Receive<ProbeHeld>(_ =>
+        {
+            // While backing off, the worker's restart probes; once it is healthy and failing, probing is ours.
+            if (_backingOffSince is not null) return;
+            if (_consecutiveFailures == 0) WakeAll();
+            else Probe();
+        });
         Receive<WorkerTripped>(t =>
         {
             Timers.Cancel(nameof(ForgetTrips));
@@ -86,6 +97,8 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
     {
         if (_backingOffSince is null)
         {
+            // Its sender is trying again itself: if this attempt fails too, the worker hands it back to be held.
+            _held.Remove(request.IdempotencyKey);
             _supervisor.Forward(request);
             return;
         }
@@ -97,20 +110,35 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
     private void Hold(IServiceRequest request, IActorRef replyTo)
     {
         // Bounded: beyond the limit a request is simply not held, and its own redelivery (the order's timer) brings it back.
-        if (request.ReleaseWhenRecovered && (_held.Count < _settings.HoldWhileBackingOff || _held.ContainsKey(request.IdempotencyKey)))
-            _held[request.IdempotencyKey] = (request, replyTo);
+        if (!request.ReleaseWhenRecovered || (_held.Count >= _settings.HoldWhileBackingOff && !_held.ContainsKey(request.IdempotencyKey))) return;
+        _held[request.IdempotencyKey] = (request, replyTo);
+        if (!Timers.IsTimerActive(nameof(ProbeHeld))) Timers.StartSingleTimer(nameof(ProbeHeld), new ProbeHeld(), _settings.MinBackoff);
     }
 
-    /// <summary>Sends up to <paramref name="count"/> held requests to the worker, the answers going where they always go.</summary>
-    private void Release(int count)
+    /// <summary>
+    /// Asks the senders of the oldest held requests to send them now, not counted as attempts: if one gets through,
+    /// the provider is back and everyone else is woken; if they fail, they are held again and the next probe follows.
+    /// </summary>
+    private void Probe()
     {
         if (_held.Count == 0 || _backingOffSince is not null) return;
-        foreach (var key in _held.Keys.Take(count).ToList())
+        for (var i = 0; i < _settings.TripAfterConsecutiveFailures && _held.Count > 0; i++)
         {
-            var (request, replyTo) = _held[key];
-            _held.Remove(key);
-            _supervisor.Tell(request, replyTo);
+            var (request, replyTo) = _held.GetAt(0).Value;
+            _held.RemoveAt(0);
+            if (request.Recovered(_service, probe: true) is { } probe) replyTo.Tell(probe);
         }
+        if (_held.Count > 0) Timers.StartSingleTimer(nameof(ProbeHeld), new ProbeHeld(), _settings.MinBackoff);
+    }
+
+    /// <summary>The provider is back: every held request's sender is told to send it now.</summary>
+    private void WakeAll()
+    {
+        if (_held.Count == 0 || _backingOffSince is not null) return;
+        foreach (var (_, (request, replyTo)) in _held)
+            if (request.Recovered(_service, probe: false) is { } recovered) replyTo.Tell(recovered);
+        _held.Clear();
+        Timers.Cancel(nameof(ProbeHeld));
     }
 
     private void ReportHealth()

@@ -14,10 +14,17 @@ public interface IServiceRequest : IWithOrderId, ITraced, IOrderSystemMessage
     IActorRef ReplyTarget(IActorRef sender);
 
     /// <summary>
-    /// Refused while the service backs off, should the request be sent again as soon as the service recovers? Yes for
-    /// fire-and-forget steps (their order waits anyway); no for synchronous asks, whose caller has long moved on.
+    /// Failed or refused while the provider is in trouble, should its sender hear the moment the provider is back? Yes
+    /// for fire-and-forget steps (their order waits anyway); no for synchronous asks, whose caller has long moved on.
     /// </summary>
     bool ReleaseWhenRecovered { get; }
+
+    /// <summary>
+    /// What the reply target is told when the provider can take this request (again): send it now rather than at the
+    /// end of its own backoff. The sender decides whether it is still wanted, so nothing stale or parked is sent.
+    /// </summary>
+    /// <param name="probe">Only to find out whether the provider is back: not counted as an attempt, a failure not recorded.</param>
+    object? Recovered(string service, bool probe);
 
     /// <param name="cause">The provider failure that made the service back off, when known.</param>
     object Unavailable(string service, DateTimeOffset retryAfter, string? cause);
@@ -57,6 +64,7 @@ public sealed record PerformStep(
     public string IdempotencyKey => $"{OrderId}/{Step}";
     public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;
     public bool ReleaseWhenRecovered => true;
+    public object? Recovered(string service, bool probe) => new ServiceRecovered(OrderId, Step, service, probe, Context);
 
     public object Unavailable(string service, DateTimeOffset retryAfter, string? cause) =>
         new StepOutcome(OrderId, Step, StepOutcomeKind.Transient, ServiceUnavailable.Describe(service, retryAfter, cause), retryAfter, Context);
@@ -70,12 +78,20 @@ public sealed record StepOutcome(
     DateTimeOffset? RetryNotBefore,
     MessageContext Context) : IWithOrderId, ITraced, IOrderSystemMessage;
 
+/// <summary>
+/// The service a step waits on can take it now (the provider is back, or is being probed): the order sends the step at
+/// once if it is still due and not already on its way, instead of waiting out its own backoff.
+/// </summary>
+public sealed record ServiceRecovered(string OrderId, StepId Step, string Service, bool Probe, MessageContext Context)
+    : IWithOrderId, ITraced, IOrderSystemMessage;
+
 public sealed record AuthorizePayment(string OrderId, long AmountMinor, string Currency, string PaymentToken, MessageContext Context) : IServiceRequest
 {
     /// <summary>The order id is the payment idempotency key, so a recovered order is charged at most once.</summary>
     public string IdempotencyKey => OrderId;
     public IActorRef ReplyTarget(IActorRef sender) => sender;
     public bool ReleaseWhenRecovered => false;
+    public object? Recovered(string service, bool probe) => null;
     public object Unavailable(string service, DateTimeOffset retryAfter, string? cause) =>
         new PaymentUnavailable(OrderId, ServiceUnavailable.Describe(service, retryAfter, cause), retryAfter);
 }

@@ -26,8 +26,6 @@ public sealed class ServiceWorker : ReceiveActor
     private int _consecutiveFailures;
     private bool _succeeded;
     private string? _trippedBy;
-    /// <summary>The calls that failed since the last success: the run-up to a trip, handed to the gateway to hold.</summary>
-    private readonly List<InFlight> _failedInARow = [];
 
     public ServiceWorker(IServiceHandler handler, SupervisionSettings settings, IActorRef healthListener)
     {
@@ -55,13 +53,9 @@ public sealed class ServiceWorker : ReceiveActor
             foreach (var waiter in flight.Waiters)
             {
                 waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff, _trippedBy));
-                _healthListener.Tell(new ServiceGateway.WorkerAbandoned(flight.Request, waiter));
+                _healthListener.Tell(new ServiceGateway.HoldUntilRecovered(flight.Request, waiter));
             }
         _inFlight.Clear();
-        if (_trippedBy is not null)
-            foreach (var failed in _failedInARow)
-                foreach (var waiter in failed.Waiters)
-                    _healthListener.Tell(new ServiceGateway.WorkerAbandoned(failed.Request, waiter));
     }
 
     private void Handle(IServiceRequest request)
@@ -72,7 +66,7 @@ public sealed class ServiceWorker : ReceiveActor
         {
             // Forwarded before the gateway heard of the trip: refused, and handed back to be held until recovery.
             replyTo.Tell(request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff, _trippedBy));
-            _healthListener.Tell(new ServiceGateway.WorkerAbandoned(request, replyTo));
+            _healthListener.Tell(new ServiceGateway.HoldUntilRecovered(request, replyTo));
             return;
         }
         if (_done.TryGet(key, out var reply))
@@ -115,12 +109,12 @@ public sealed class ServiceWorker : ReceiveActor
 
         if (completed.Failure is null)
         {
-            _failedInARow.Clear();
             // A refusal had no effect to dedupe, and an operator replays it only once the cause is fixed (a receiver
             // that answered 410 now accepts): asking again must reach the provider, not this cache.
             if (completed.Reply is not StepOutcome { Kind: StepOutcomeKind.Failed }) _done.Add(completed.Key, completed.Reply);
-            if (!_succeeded)
+            if (!_succeeded || _consecutiveFailures > 0)
             {
+                // The provider answers (again): whoever waits on it is woken now, not at the end of its own backoff.
                 _succeeded = true;
                 _healthListener.Tell(new ServiceGateway.WorkerSucceeded());
             }
@@ -133,7 +127,8 @@ public sealed class ServiceWorker : ReceiveActor
         }
 
         _consecutiveFailures++;
-        if (flight is not null && flight.Request.ReleaseWhenRecovered && _failedInARow.Count < _settings.HoldWhileBackingOff) _failedInARow.Add(flight);
+        if (flight is not null && flight.Request.ReleaseWhenRecovered)
+            foreach (var waiter in flight.Waiters) _healthListener.Tell(new ServiceGateway.HoldUntilRecovered(flight.Request, waiter));
         _healthListener.Tell(new ServiceGateway.WorkerFailures(_consecutiveFailures, completed.Failure));
         if (_consecutiveFailures >= _settings.TripAfterConsecutiveFailures && _trippedBy is null)
         {

@@ -67,6 +67,7 @@ public sealed class SerializationSpecs() : Akka.TestKit.Xunit2.TestKit("""
         yield return state;
         yield return new PerformStep("o-1", Reserve, details, "auth", TestActor, Ctx);
         yield return new StepOutcome("o-1", Ship, StepOutcomeKind.Transient, "down", T, Ctx);
+        yield return new ServiceRecovered("o-1", Ship, "warehouse", true, Ctx);
         yield return new AuthorizePayment("o-1", 1999, "EUR", "tok", Ctx);
         yield return new PaymentApproved("o-1", "auth");
         yield return new PaymentRefused("o-1", "declined");
