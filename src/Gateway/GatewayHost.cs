@@ -50,6 +50,10 @@ public static class GatewayHost
         var admin = builder.Configuration.GetSection("Orders:Admin").Get<AdminOptions>() ?? new AdminOptions();
         if (gateway.ReleaseIdleHeapAboveMegabytes < 0)
             throw new ArgumentException($"Gateway:ReleaseIdleHeapAboveMegabytes must be 0 (never release) or a number of MB, not {gateway.ReleaseIdleHeapAboveMegabytes}");
+        if (gateway.AfterOutageFor < TimeSpan.Zero)
+            throw new ArgumentException($"Gateway:AfterOutageFor must be 0 (no bound after an outage) or a duration such as 00:00:30, not {gateway.AfterOutageFor}");
+        if (gateway.AnswerWithinAfterOutage <= TimeSpan.Zero)
+            throw new ArgumentException($"Gateway:AnswerWithinAfterOutage must be a positive duration such as 00:00:00.750, not {gateway.AnswerWithinAfterOutage}");
         var exposureWarnings = Exposure.Check(gateway, admin, orders);
         var remote = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
             ? null

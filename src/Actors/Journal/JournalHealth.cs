@@ -20,6 +20,7 @@ public sealed class JournalHealth : IExtension
     private TaskCompletionSource _wentDown = NewSignal();
     private Func<CancellationToken, Task>? _probe;
     private DateTimeOffset? _downSince;
+    private DateTimeOffset? _returnedAt;
     private string? _reason;
     private bool _probing;
     private volatile bool _down;
@@ -30,6 +31,12 @@ public sealed class JournalHealth : IExtension
     public (DateTimeOffset Since, string Reason)? Outage
     {
         get { lock (_gate) return _downSince is { } since ? (since, _reason!) : null; }
+    }
+
+    /// <summary>When the database last came back after being found down; null if it never was.</summary>
+    public DateTimeOffset? ReturnedAt
+    {
+        get { lock (_gate) return _returnedAt; }
     }
 
     /// <summary>Completes when the database is next found down (at once if it is down now).</summary>
@@ -80,7 +87,7 @@ public sealed class JournalHealth : IExtension
     private void MarkUp()
     {
         if (!_down) return;
-        (_down, _downSince, _reason) = (false, null, null);
+        (_down, _downSince, _reason, _returnedAt) = (false, null, null, DateTimeOffset.UtcNow);
         _wentDown = NewSignal();
     }
 

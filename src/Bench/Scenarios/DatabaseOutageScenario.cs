@@ -111,7 +111,7 @@ public static class DatabaseOutageScenario
             var (code, _, error) = BenchDatabase.RunThrowawayScript("stop", pgPort, pgDirectory);
             if (code != 0) throw new InvalidOperationException($"PostgreSQL did not stop: {error}");
         }
-        else Chattr("+i", database.SqliteDirectory);
+        else BenchDatabase.SetSqliteWritable(database.SqliteDirectory, false);
     }
 
     private static void GiveBack(DatabaseKind kind, BenchDatabase database, int pgPort, string pgDirectory)
@@ -121,26 +121,9 @@ public static class DatabaseOutageScenario
             var (code, _, error) = BenchDatabase.RunThrowawayScript("start", pgPort, pgDirectory);
             if (code != 0) throw new InvalidOperationException($"PostgreSQL did not start again: {error}");
         }
-        else Chattr("-i", database.SqliteDirectory);
+        else BenchDatabase.SetSqliteWritable(database.SqliteDirectory, true);
     }
 
-    /// <summary>
-    /// The immutable flag on the database files, their write-ahead logs and the folder: even open descriptors cannot
-    /// write. Not on the -shm files: SQLite maps them into memory, and a mapped page that cannot be written is a SIGBUS
-    /// (a crash, not an outage).
-    /// </summary>
-    private static void Chattr(string flag, string directory)
-    {
-        var start = new ProcessStartInfo("chattr") { RedirectStandardError = true };
-        start.ArgumentList.Add(flag);
-        foreach (var file in Directory.GetFiles(directory).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal))) start.ArgumentList.Add(file);
-        start.ArgumentList.Add(directory);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"chattr {flag} failed ({error.Trim()}): the SQLite outage needs root and a file system with the immutable flag (ext4, xfs)");
-    }
 
     private static double Percentile(IEnumerable<double> values, double p)
     {

@@ -103,6 +103,25 @@ public sealed class BenchDatabase : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// The immutable flag on the database files, their write-ahead logs and the folder: even open descriptors cannot
+    /// write. Not on the -shm files: SQLite maps them into memory, and a mapped page that cannot be written is a SIGBUS
+    /// (a crash, not an outage).
+    /// </summary>
+    public static void SetSqliteWritable(string directory, bool writable)
+    {
+        var flag = writable ? "-i" : "+i";
+        var start = new ProcessStartInfo("chattr") { RedirectStandardError = true };
+        start.ArgumentList.Add(flag);
+        foreach (var file in Directory.GetFiles(directory).Where(f => !f.EndsWith("-shm", StringComparison.Ordinal))) start.ArgumentList.Add(file);
+        start.ArgumentList.Add(directory);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"chattr {flag} failed ({error.Trim()}): the SQLite outage needs root and a file system with the immutable flag (ext4, xfs)");
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -30,6 +30,14 @@ public sealed class GatewayOptions
     /// once, and drops messages it had buffered for a shard that moves (a node leaving, a rebalance).
     /// </summary>
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// For this long after the database returns from an outage, a call that has no answer within
+    /// <see cref="AnswerWithinAfterOutage"/> is refused (503 / UNAVAILABLE, retry with the same order id) instead of
+    /// waiting for the parts of the node that are still coming back (the shard coordinator's restart, a shard's).
+    /// SYNC placements are exempt: they wait for the whole order by design.
+    /// </summary>
+    public TimeSpan AfterOutageFor { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AnswerWithinAfterOutage { get; set; } = TimeSpan.FromMilliseconds(750);
     public int MaxRequestBytes { get; set; } = 64 * 1024;
     /// <summary>Seconds a REST client is told to wait before polling an accepted order.</summary>
     public int RetryAfterSeconds { get; set; } = 1;

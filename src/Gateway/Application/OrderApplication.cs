@@ -160,6 +160,10 @@ public sealed class OrderApplication(
             if (left <= TimeSpan.Zero) throw new OrderApiException(ApiError.DeadlineExceeded, "the deadline passed before the call started");
             if (left < timeout) (timeout, boundByDeadline) = (left, true);
         }
+        var returnedAt = CatchingUpSince(command);
+        var boundByCatchingUp = false;
+        if (returnedAt is not null && options.AnswerWithinAfterOutage < timeout)
+            (timeout, boundByDeadline, boundByCatchingUp) = (options.AnswerWithinAfterOutage, false, true);
         try
         {
             // The ask never outlives the call: it ends at the client's deadline or when the client goes away.
@@ -178,6 +182,12 @@ public sealed class OrderApplication(
                 }
             }
         }
+        catch (AskTimeoutException) when (boundByCatchingUp)
+        {
+            throw new OrderApiException(ApiError.Unavailable,
+                $"the node is still catching up after a database outage (the database returned at {returnedAt:HH:mm:ss.fff} UTC) and did not answer " +
+                $"within {timeout.TotalMilliseconds:0} ms; the call may or may not have taken effect: retry shortly with the same order id");
+        }
         catch (AskTimeoutException) when (boundByDeadline)
         {
             throw new OrderApiException(ApiError.DeadlineExceeded, $"no answer before the deadline ({timeout.TotalMilliseconds:0} ms); the order carries on and can be polled");
@@ -191,6 +201,14 @@ public sealed class OrderApplication(
             throw new OrderApiException(ApiError.DeadlineExceeded, "the call was cancelled or its deadline passed; the order carries on and can be polled");
         }
     }
+
+    /// <summary>
+    /// When the database returned from an outage, if that was less than <see cref="GatewayOptions.AfterOutageFor"/> ago
+    /// and the call can be answered promptly at all (not a SYNC placement): such a call gets a short bound, not the
+    /// client's deadline, so it is served or refused but never left waiting on what is still coming back.
+    /// </summary>
+    private DateTimeOffset? CatchingUpSince(IOrderCommand command) =>
+        command is not PlaceOrder { Mode: ResponseMode.Sync } && _journal.ReturnedAt is { } at && DateTimeOffset.UtcNow - at < options.AfterOutageFor ? at : null;
 
     /// <summary>A database outage fails calls at once: an order cannot be stored or recovered, and waiting would only pile calls up.</summary>
     private void RefuseWhileDatabaseDown()

@@ -80,6 +80,9 @@ public sealed class OrderGrpcService(OrderApplication application) : V1.OrderSer
             badRequest.FieldViolations.AddRange(e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Message }));
             status.Details.Add(Any.Pack(badRequest));
         }
+        // gRPC's Retry-After: a refusal that is worth retrying says when.
+        if (status.Code is (int)Code.Unavailable or (int)Code.ResourceExhausted)
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) }));
         return status.ToRpcException();
     }
 }
