@@ -1,3 +1,4 @@
+using Orders.Actors.Providers;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
@@ -34,6 +35,8 @@ public sealed class GrpcOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
     [Fact]
     public async Task Accepted_answers_before_payment_and_watch_sees_every_transition_in_order()
     {
+        // A watch starts from the order's current state: the payment takes long enough here that it opens while pending.
+        using var slowPayment = Server.Providers.Slow(ProviderKind.Payment, TimeSpan.FromSeconds(1.5));
         var reply = await Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Accepted));
         Assert.Equal(OrderStatus.PaymentPending, reply.Order.Status);
 

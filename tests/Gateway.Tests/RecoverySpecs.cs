@@ -26,8 +26,9 @@ public sealed class RecoverySpecs
                 var reply = await first.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync));
                 Assert.Equal(OrderStatus.Completed, reply.Order.Status);
             });
-            // Completed is answered before the analytics step is recorded; give the last orders that moment to settle.
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // An order answers Completed, then leaves memory and the remembered set: wait until none is left running.
+            await Poll.UntilAsync(async () => (await OrdersCli.RunAsync(new Uri($"http://127.0.0.1:{grpcPort}"), "cluster-sharding", "region-stats", "order", "--json"))
+                .Json<Contracts.Admin.V1.RegionStatsReply>(), r => r.TotalEntities == 0, "settled orders stayed in memory");
             await first.KillAsync();
         }
 

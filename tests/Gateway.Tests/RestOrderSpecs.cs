@@ -1,3 +1,4 @@
+using Orders.Actors.Providers;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -54,6 +55,8 @@ public sealed class RestOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
     [Fact]
     public async Task The_event_stream_sends_every_status_change_then_closes()
     {
+        // The stream starts from the order's current state: the payment takes long enough here that it opens while pending.
+        using var slowPayment = Server.Providers.Slow(ProviderKind.Payment, TimeSpan.FromSeconds(1.5));
         var id = GatewayServer.NewId();
         Assert.Equal(HttpStatusCode.Accepted, (await Server.Http.PostAsJsonAsync("/v1/orders", Body(id, "accepted"))).StatusCode);
 

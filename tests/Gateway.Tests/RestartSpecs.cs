@@ -27,7 +27,8 @@ public sealed class RestartSpecs
                 Assert.Equal(OrderStatus.PaymentPending, reply.Order.Status);
                 ids.Add(request.OrderId);
             }
-            Assert.Contains(receiver.All, r => r.AnsweredWith == 500); // deliveries were attempted and failed
+            // Deliveries were attempted and failed (they go out after the answer, so wait for the first).
+            await Poll.UntilAsync(() => Task.FromResult(receiver.All.Count(r => r.AnsweredWith == 500)), n => n > 0, "no delivery was attempted");
             await first.KillAsync();
         }
 

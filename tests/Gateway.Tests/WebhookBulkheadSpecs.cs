@@ -36,12 +36,14 @@ public sealed class WebhookBulkheadSpecs : IAsyncLifetime
     {
         var dead = $"http://127.0.0.1:{GatewayProcess.FreePort()}/hooks";
         await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _server.Client.PlaceOrderAsync(GatewayServer.Order(callback: dead)).ResponseAsync));
-        await Task.Delay(TimeSpan.FromSeconds(2)); // the dead destination has failed its five calls in a row and tripped
+        // The dead destination fails its calls in a row and trips: the webhook service reports it backing off.
+        await Poll.UntilAsync(async () => (await OrdersCli.RunAsync(_server.GrpcAddress, "services", "show", "--json")).Json<Contracts.Admin.V1.ShowServicesReply>(),
+            s => s.Services.Any(h => h.Service == "webhook" && h.State == "backing_off"), "the dead destination never tripped");
 
         var request = GatewayServer.Order(mode: ResponseMode.Sync, callback: _healthy.Url.ToString());
         await _server.Client.PlaceOrderAsync(request);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_healthy.Accepted.Count(r => r.OrderId == request.OrderId) < 4 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Poll.UntilAsync(() => Task.FromResult(_healthy.Accepted.Count(r => r.OrderId == request.OrderId)), n => n >= 4,
+            "the healthy receiver did not get its four notifications", TimeSpan.FromSeconds(10));
 
         Assert.Equal(["payment_pending", "confirmed", "fulfilling", "completed"], _healthy.Accepted.Where(r => r.OrderId == request.OrderId).Select(r => r.Status));
     }

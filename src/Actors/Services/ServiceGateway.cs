@@ -8,7 +8,7 @@ namespace Orders.Actors.Services;
 /// off, requests are answered at once with "unavailable" (the breaker is open) instead of waiting for timeouts.
 /// Fire-and-forget requests that failed or were refused are remembered until the provider is back: a few of their
 /// senders are asked to probe it (after each backoff, and every <see cref="SupervisionSettings.MinBackoff"/> while it
-/// keeps failing), and on the first success every one of them is told to send again at once, however long its own
+/// keeps failing and nobody else is calling it), and on the first success every one of them is told to send again at once, however long its own
 /// backoff still had to run. The senders decide what is still wanted, so nothing stale or parked goes out.
 /// </summary>
 public sealed class ServiceGateway : ReceiveActor, IWithTimers
@@ -36,6 +36,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
     private int _tripsInARow;
     private int _consecutiveFailures;
     private string? _lastError;
+    private DateTimeOffset _lastForwardedAt;
     /// <summary>Whose requests wait for the provider, oldest first: the first ones are the next probes.</summary>
     private readonly OrderedDictionary<string, (IServiceRequest Request, IActorRef ReplyTo)> _held = new();
 
@@ -67,9 +68,11 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         Receive<HoldUntilRecovered>(h => Hold(h.Request, h.ReplyTo));
         Receive<ProbeHeld>(_ =>
         {
-            // While backing off, the worker's restart probes; once it is healthy and failing, probing is ours.
+            // While backing off, the worker's restart probes; once it is healthy and failing, probing is ours - unless
+            // senders are still trying on their own, which tells as much without a call beyond their attempts.
             if (_backingOffSince is not null) return;
             if (_consecutiveFailures == 0) WakeAll();
+            else if (DateTimeOffset.UtcNow - _lastForwardedAt < settings.MinBackoff) ArmProbe();
             else Probe();
         });
         Receive<WorkerTripped>(t =>
@@ -99,6 +102,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         {
             // Its sender is trying again itself: if this attempt fails too, the worker hands it back to be held.
             _held.Remove(request.IdempotencyKey);
+            _lastForwardedAt = DateTimeOffset.UtcNow;
             _supervisor.Forward(request);
             return;
         }
@@ -112,8 +116,10 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         // Bounded: beyond the limit a request is simply not held, and its own redelivery (the order's timer) brings it back.
         if (!request.ReleaseWhenRecovered || (_held.Count >= _settings.HoldWhileBackingOff && !_held.ContainsKey(request.IdempotencyKey))) return;
         _held[request.IdempotencyKey] = (request, replyTo);
-        if (!Timers.IsTimerActive(nameof(ProbeHeld))) Timers.StartSingleTimer(nameof(ProbeHeld), new ProbeHeld(), _settings.MinBackoff);
+        if (!Timers.IsTimerActive(nameof(ProbeHeld))) ArmProbe();
     }
+
+    private void ArmProbe() => Timers.StartSingleTimer(nameof(ProbeHeld), new ProbeHeld(), _settings.MinBackoff);
 
     /// <summary>
     /// Asks the senders of the oldest held requests to send them now, not counted as attempts: if one gets through,
@@ -128,7 +134,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
             _held.RemoveAt(0);
             if (request.Recovered(_service, probe: true) is { } probe) replyTo.Tell(probe);
         }
-        if (_held.Count > 0) Timers.StartSingleTimer(nameof(ProbeHeld), new ProbeHeld(), _settings.MinBackoff);
+        if (_held.Count > 0) ArmProbe();
     }
 
     /// <summary>The provider is back: every held request's sender is told to send it now.</summary>

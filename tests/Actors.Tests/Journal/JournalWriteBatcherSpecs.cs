@@ -13,6 +13,7 @@ public sealed class JournalWriteBatcherSpecs
     {
         public override async Task WriteAsync(IReadOnlyList<StoredEvent> rows, CancellationToken ct)
         {
+            Interlocked.Increment(ref database.WritesStarted);
             await database.Gate.WaitAsync(ct);
             try
             {
@@ -40,6 +41,8 @@ public sealed class JournalWriteBatcherSpecs
         public int Opened;
         public int Closed;
         public int FailNext;
+        /// <summary>Batches the writer has begun, counting one still waiting at the gate.</summary>
+        public int WritesStarted;
 
         public Task<JournalWriterConnection> OpenAsync(CancellationToken _)
         {
@@ -58,7 +61,10 @@ public sealed class JournalWriteBatcherSpecs
         await using var batcher = new JournalWriteBatcher(database.OpenAsync, writers: 1, batchSize: 5);
         await database.Gate.WaitAsync(); // hold the writer so the next writes queue up
         var first = batcher.WriteAsync(Rows("a", 1));
-        await Task.Delay(100);
+        // The writer has taken "a" alone and waits at the gate; what comes now queues behind it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Volatile.Read(ref database.WritesStarted) == 0 && DateTime.UtcNow < deadline) await Task.Delay(5);
+        Assert.Equal(1, Volatile.Read(ref database.WritesStarted));
         var queued = new[] { batcher.WriteAsync(Rows("b", 2)), batcher.WriteAsync(Rows("c", 2)), batcher.WriteAsync(Rows("d", 2)), batcher.WriteAsync(Rows("big", 7)) };
         database.Gate.Release();
         await Task.WhenAll(queued.Append(first));

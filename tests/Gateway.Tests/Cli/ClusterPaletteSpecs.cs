@@ -30,18 +30,6 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         return result.Json<T>();
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}; last: {value}");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task Show_region_stats_leave_and_down_unreachable_operate_a_three_node_cluster()
     {
@@ -68,7 +56,7 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         for (var i = 0; i < LiveOrders; i++)
             ids.Add((await cluster.Nodes[i % 3].Client.PlaceOrderAsync(
                 GatewayServer.Order(mode: ResponseMode.Accepted, sku: OrderTraffic.PlentifulSku), deadline: DateTime.UtcNow.AddSeconds(30))).Order.OrderId);
-        var stats = await Eventually(() => Json<AdminV1.RegionStatsReply>(first, "cluster-sharding", "region-stats", "order"),
+        var stats = await Poll.UntilAsync(() => Json<AdminV1.RegionStatsReply>(first, "cluster-sharding", "region-stats", "order"),
             s => s.TotalEntities == LiveOrders, $"region-stats never counted the {LiveOrders} live orders", TimeSpan.FromSeconds(30));
         Assert.Equal(3, stats.Nodes.Count);
         Assert.Equal(LiveOrders, stats.Nodes.Sum(n => n.Entities));
@@ -77,7 +65,9 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         var perShard = await Json<AdminV1.RegionStatsReply>(second, "cluster-sharding", "shard-stats", "order");
         Assert.Equal(LiveOrders, perShard.Nodes.Sum(n => n.EntitiesByShard.Values.Sum()));
         output.WriteLine((await Cli(first, "cluster-sharding", "region-stats", "order")).Out);
-        var retrying = await Json<AdminV1.ListStepIssuesReply>(third, "steps", "retrying");
+        // Retrying steps are a read model of the orders' events, read here on a third node: wait until it has them all.
+        var retrying = await Poll.UntilAsync(() => Json<AdminV1.ListStepIssuesReply>(third, "steps", "retrying"),
+            r => ids.All(id => r.Issues.Any(i => i.OrderId == id && i.Step == "send-confirmation")), "the retrying list never showed every live order");
         Assert.Equal(ids.Order(), retrying.Issues.Where(i => i.Step == "send-confirmation").Select(i => i.OrderId).Order());
 
         Assert.Equal(0, (await Cli(second, "faults", "clear", "email")).ExitCode);
@@ -95,7 +85,7 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         Assert.True(leave.ExitCode == 0, leave.ToString());
         output.WriteLine(leave.Out);
         var left = Stopwatch.StartNew();
-        await Eventually(() => Json<AdminV1.ClusterState>(first, "cluster", "show"), s => s.Members.Count == 2, "the node did not leave", TimeSpan.FromSeconds(60));
+        await Poll.UntilAsync(() => Json<AdminV1.ClusterState>(first, "cluster", "show"), s => s.Members.Count == 2, "the node did not leave", TimeSpan.FromSeconds(60));
         output.WriteLine($"left and removed in {left.Elapsed.TotalSeconds:0.0} s");
         await Task.Delay(TimeSpan.FromSeconds(3));
         await stop.CancelAsync();
@@ -110,13 +100,13 @@ public sealed class ClusterPaletteSpecs(ITestOutputHelper output)
         // SIGKILL: the failure detector marks it unreachable; down-unreachable removes it without waiting for the resolver.
         var killed = Stopwatch.StartNew();
         await second.KillAsync();
-        await Eventually(() => Json<AdminV1.ClusterState>(first, "cluster", "show"), s => s.Unreachable.Contains(Address(1)),
+        await Poll.UntilAsync(() => Json<AdminV1.ClusterState>(first, "cluster", "show"), s => s.Unreachable.Contains(Address(1)),
             "the killed node was never unreachable", TimeSpan.FromSeconds(30));
         var unreachableAfter = killed.Elapsed;
         var down = await Cli(first, "cluster", "down-unreachable");
         Assert.True(down.ExitCode == 0, down.ToString());
         Assert.Contains(Address(1), down.Out);
-        await Eventually(() => Json<AdminV1.ClusterState>(first, "cluster", "show"), s => s.Members.Count == 1, "the downed node was not removed", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => Json<AdminV1.ClusterState>(first, "cluster", "show"), s => s.Members.Count == 1, "the downed node was not removed", TimeSpan.FromSeconds(30));
         var removedAfter = killed.Elapsed;
         output.WriteLine($"SIGKILL -> unreachable {unreachableAfter.TotalSeconds:0.0} s -> down-unreachable -> removed at {removedAfter.TotalSeconds:0.0} s");
         Assert.True(removedAfter - unreachableAfter < SplitBrainResolverStableAfter,

@@ -28,18 +28,6 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
 
     private Task<OrdersCli.Result> Cli(params string[] args) => OrdersCli.RunAsync(_server.GrpcAddress, args);
 
-    private async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}; last: {value}");
-            await Task.Delay(300);
-        }
-    }
-
     [Fact]
     public async Task An_email_outage_parks_one_group_of_20_and_replaying_the_group_sends_each_email_once()
     {
@@ -49,13 +37,15 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < 20; i++)
             ids.Add((await _server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Accepted))).Order.OrderId);
 
-        var services = await Eventually(async () => (await Cli("services", "show", "--json")).Json<AdminV1.ShowServicesReply>(),
-            s => s.Services.Any(h => h.Service == "email" && h.State == "backing_off"), "the email supervisor never backed off");
+        // Backing off comes and goes (each restart probes): the JSON and the table are read together until both show it.
+        var (services, table) = await Poll.UntilAsync(async () => ((await Cli("services", "show", "--json")).Json<AdminV1.ShowServicesReply>(), (await Cli("services", "show")).Out),
+            s => s.Item1.Services.Any(h => h.Service == "email" && h.State == "backing_off") && s.Item2.Contains("backing off"),
+            "the email supervisor never backed off", TimeSpan.FromSeconds(60));
         output.WriteLine(services.ToString());
-        Assert.Contains("backing off", (await Cli("services", "show")).Out);
+        output.WriteLine(table);
 
-        var parked = await Eventually(async () => (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>(),
-            p => p.Total >= 20, "20 confirmations were not parked");
+        var parked = await Poll.UntilAsync(async () => (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>(),
+            p => p.Total >= 20, "20 confirmations were not parked", TimeSpan.FromSeconds(60));
         var group = Assert.Single(parked.Groups);
         Assert.Equal(20, group.Count);
         Assert.Equal("send-confirmation", group.Kind);
@@ -77,8 +67,9 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
         foreach (var id in ids) Assert.Equal(OrderStatus.Completed, (await _server.WaitForTerminalAsync(id)).Status);
         Assert.All(ids, id => Assert.Equal(1, _server.Providers.Email.DeliveriesFor($"{id}/send-confirmation")));
         Assert.Equal(20, _server.Providers.Email.Sent.Count);
-        var after = (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>();
-        Assert.Equal(0, after.Total);
+        // The step-issue read model follows the orders' events: it shows the replayed steps gone once it has caught up.
+        await Poll.UntilAsync(async () => (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>(), p => p.Total == 0,
+            "the replayed steps never left the parked list");
         Assert.Contains("no parked steps", (await Cli("steps", "parked")).Out);
 
         var timeline = (await Cli("orders", "timeline", ids[0], "--json")).Json<AdminV1.Timeline>();
@@ -98,14 +89,15 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
         var id = request.OrderId;
         Assert.Equal(OrderStatus.Completed, (await _server.WaitForTerminalAsync(id)).Status);
 
-        var order = await Eventually(() => _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = id }).ResponseAsync,
+        var order = await Poll.UntilAsync(() => _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = id }).ResponseAsync,
             o => o.Steps.Any(s => s.State == StepStatus.Parked) && o.Steps.Count(s => s.State == StepStatus.Blocked) == 3, "the refusal was not parked");
         Assert.Equal("notify-webhook:payment_pending", Assert.Single(order.Steps, s => s.State == StepStatus.Parked).Name);
         Assert.Equal(["notify-webhook:completed", "notify-webhook:confirmed", "notify-webhook:fulfilling"],
             order.Steps.Where(s => s.State == StepStatus.Blocked).Select(s => s.Name).Order());
         var shown = await Cli("orders", "show", id);
         Assert.Contains("blocked", shown.Out);
-        var parked = (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>();
+        var parked = await Poll.UntilAsync(async () => (await Cli("steps", "parked", "--json")).Json<AdminV1.ListStepIssuesReply>(),
+            p => p.Issues.Any(i => i.OrderId == id), "the parked notification never reached the parked list");
         var issue = Assert.Single(parked.Issues, i => i.OrderId == id);
         Assert.Contains("410", issue.Error);
         Assert.Contains("wait behind them", parked.Groups.Single(g => g.Group == issue.Group).Note);
@@ -115,10 +107,10 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
         var replay = await Cli("steps", "replay", id);
         Assert.True(replay.ExitCode == 0, replay.ToString());
 
-        await Eventually(() => Task.FromResult(_receiver.Accepted.Count(r => r.OrderId == id)), n => n >= 4, "the notifications were not delivered", 30);
+        await Poll.UntilAsync(() => Task.FromResult(_receiver.Accepted.Count(r => r.OrderId == id)), n => n >= 4, "the notifications were not delivered");
         await Task.Delay(1000); // nothing more may arrive
         Assert.Equal(["payment_pending", "confirmed", "fulfilling", "completed"], _receiver.Accepted.Where(r => r.OrderId == id).Select(r => r.Status));
-        var final = await _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = id });
-        Assert.Equal(4, final.Steps.Count(s => s.Name.StartsWith("notify-webhook") && s.State == StepStatus.Succeeded));
+        await Poll.UntilAsync(() => _server.Client.GetOrderAsync(new GetOrderRequest { OrderId = id }).ResponseAsync,
+            o => o.Steps.Count(s => s.Name.StartsWith("notify-webhook") && s.State == StepStatus.Succeeded) == 4, "the order never recorded four delivered notifications");
     }
 }

@@ -29,6 +29,9 @@ public sealed class PromptSpecs(ITestOutputHelper output) : IAsyncLifetime
     {
         var placed = await _server.Client.PlaceOrderAsync(GatewayServer.Order(id: "prompt-order-1", mode: ResponseMode.Sync));
         var node = $"127.0.0.1:{_server.GrpcAddress.Port}";
+        // Order ids are completed from the order index, a projection that follows the events: wait until it has this one.
+        await Poll.UntilAsync(() => _server.Client.ListOrdersAsync(new ListOrdersRequest()).ResponseAsync, l => l.Orders.Any(o => o.OrderId == "prompt-order-1"),
+            "the order never reached the order index");
 
         await using (var terminal = await Terminal.StartAsync(node, _history, output))
         {
