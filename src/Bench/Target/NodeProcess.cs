@@ -121,12 +121,32 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// A port for a server started later, from below the kernel's ephemeral range (which starts at 32768): a port 0
+    /// pick could be taken by any outgoing connection on the machine before the node binds it.
+    /// </summary>
+    public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var tries = 0; tries < PortCount; tries++)
+        {
+            var port = FirstPort + Interlocked.Increment(ref _nextPort) % PortCount;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: the next one
+            }
+        }
+        throw new InvalidOperationException($"no free port between {FirstPort} and {FirstPort + PortCount}");
     }
+
+    private const int FirstPort = 20_000;
+    private const int PortCount = 12_000;
+    private static int _nextPort = Environment.ProcessId * 397 % PortCount;
 }
 
 public sealed record NodePorts(int Grpc, int Http);

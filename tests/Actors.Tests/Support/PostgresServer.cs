@@ -42,7 +42,7 @@ public sealed class ThrowawayPostgres : IDisposable
         var script = root is null ? null : Path.Combine(root.FullName, "scripts", "postgres-throwaway.sh");
         if (script is null || !File.Exists(script))
             throw new InvalidOperationException("PostgreSQL specs need a server: set ORDERS_TEST_POSTGRES to an Npgsql connection string, or run scripts/postgres-throwaway.sh start");
-        var port = FreePort();
+        var port = ListeningPorts.Free();
         owner ??= Environment.ProcessId;
         var server = new ThrowawayPostgres(script, port, Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{owner}-{port}"));
         // The watchdog stops it when the owner is gone, even killed; a spec that is done with it stops it sooner.
@@ -97,12 +97,5 @@ public sealed class ThrowawayPostgres : IDisposable
         var error = process.StandardError.ReadToEnd().Trim();
         process.WaitForExit();
         return (process.ExitCode, output, error);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

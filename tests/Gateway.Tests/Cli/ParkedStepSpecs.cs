@@ -17,7 +17,10 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await WebhookReceiver.StartAsync("test-secret");
-        _server = await GatewayServer.StartAsync(GatewayFixture.ScaledSeed(), null, "--Orders:Order:StepAttempts=3");
+        // A supervisor that trips stays backing off for 8 s: long enough to be seen from the CLI on a busy machine (the
+        // 20 confirmations park within a second or two, after which nothing calls the provider to trip it again).
+        _server = await GatewayServer.StartAsync(GatewayFixture.ScaledSeed(), null, "--Orders:Order:StepAttempts=3",
+            "--Orders:Supervision:MinBackoff=00:00:08", "--Orders:Supervision:MaxBackoff=00:00:08");
     }
 
     public async Task DisposeAsync()

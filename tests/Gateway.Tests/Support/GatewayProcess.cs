@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Orders.Actors.Tests.Support;
 using Grpc.Net.Client;
 using Orders.Contracts.V1;
 
@@ -29,12 +30,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public HttpClient Http { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ListeningPorts.Free();
 
     /// <summary>A gateway on its own SQLite file.</summary>
     public static Task<GatewayProcess> StartAsync(string database, int grpcPort, int httpPort, params string[] settings) =>
