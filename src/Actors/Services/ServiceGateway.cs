@@ -8,8 +8,9 @@ namespace Orders.Actors.Services;
 /// off, requests are answered at once with "unavailable" (the breaker is open) instead of waiting for timeouts.
 /// Fire-and-forget requests that failed or were refused are remembered until the provider is back: a few of their
 /// senders are asked to probe it (after each backoff, and every <see cref="SupervisionSettings.MinBackoff"/> while it
-/// keeps failing and nobody else is calling it), and on the first success every one of them is told to send again at once, however long its own
-/// backoff still had to run. The senders decide what is still wanted, so nothing stale or parked goes out.
+/// keeps failing and nobody else is calling it), and on the first success every one of them is told to send again at
+/// once, however long its own backoff still had to run. The senders decide what is still wanted, so nothing stale or
+/// parked goes out.
 /// </summary>
 public sealed class ServiceGateway : ReceiveActor, IWithTimers
 {

@@ -28,7 +28,7 @@ public sealed record SupervisionSettings
     /// <summary>A worker that stays up this long has its restart count forgotten.</summary>
     public TimeSpan ResetAfter { get; init; } = TimeSpan.FromSeconds(30);
     public int DedupeCacheSize { get; init; } = 20_000;
-    /// <summary>Fire-and-forget requests refused while backing off that are kept, to be sent the moment the provider recovers.</summary>
+    /// <summary>Fire-and-forget requests that failed or were refused, remembered so their orders send them the moment the provider recovers.</summary>
     public int HoldWhileBackingOff { get; init; } = 10_000;
 
     public static SupervisionSettings Default => new();

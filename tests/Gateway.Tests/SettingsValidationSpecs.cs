@@ -1,0 +1,16 @@
+namespace Orders.Gateway.Tests;
+
+/// <summary>A setting that cannot mean anything sensible is refused at start, naming the setting, instead of silently meaning something else.</summary>
+public sealed class SettingsValidationSpecs
+{
+    [Theory]
+    [InlineData("--Gateway:ReleaseIdleHeapAboveMegabytes=-1", "Gateway:ReleaseIdleHeapAboveMegabytes")]
+    [InlineData("--Gateway:AfterOutageFor=-00:00:01", "Gateway:AfterOutageFor")]
+    [InlineData("--Gateway:AnswerWithinAfterOutage=00:00:00", "Gateway:AnswerWithinAfterOutage")]
+    [InlineData("--Gateway:AnswerWithinAfterOutage=-00:00:00.500", "Gateway:AnswerWithinAfterOutage")]
+    public void A_meaningless_setting_is_refused_at_start_naming_it(string setting, string name)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => GatewayHost.Build(["--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", setting]));
+        Assert.Contains(name, refused.Message);
+    }
+}
