@@ -1,3 +1,4 @@
+using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
 using AdminV1 = Orders.Contracts.Admin.V1;
@@ -66,11 +67,15 @@ public sealed class OrdersPaletteSpecs : IAsyncLifetime
     [Fact]
     public async Task Cancel_compensates_a_confirmed_order_and_the_reason_is_on_record()
     {
-        var placed = await _server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid));
-        Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
-
-        var cancel = await Cli("orders", "cancel", placed.Order.OrderId, "--reason", "changed my mind");
-        Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        PlaceOrderResponse placed;
+        using (_server.Providers.Slow(ProviderKind.Warehouse, TimeSpan.FromSeconds(4)))
+        {
+            // The shipment takes 4 s here, so the order is still running when the CLI (a process start) cancels it.
+            placed = await _server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid));
+            Assert.Equal(OrderStatus.Confirmed, placed.Order.Status);
+            var cancel = await Cli("orders", "cancel", placed.Order.OrderId, "--reason", "changed my mind");
+            Assert.True(cancel.ExitCode == 0, cancel.ToString());
+        }
         var final = await _server.WaitForTerminalAsync(placed.Order.OrderId);
         Assert.Equal(OrderStatus.Cancelled, final.Status);
         Assert.Contains("changed my mind", final.Reason);
