@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Orders.Contracts.V1;
 using Orders.Gateway;
@@ -46,7 +44,7 @@ public sealed class NodeProcess : IAsyncDisposable
         get { lock (_lastLines) return string.Join('\n', _lastLines); }
     }
 
-    public static NodePorts FreePorts() => new(FreePort(), FreePort());
+    public static NodePorts FreePorts() => new(ListeningPorts.Free(), ListeningPorts.Free());
 
     /// <summary>Starts the node and returns once it is running; <see cref="WaitReadyAsync"/> then waits for readiness.</summary>
     public static NodeProcess Start(string workingDirectory, NodePorts ports, IEnumerable<string> settings)
@@ -120,33 +118,6 @@ public sealed class NodeProcess : IAsyncDisposable
             while (_lastLines.Count > 200) _lastLines.Dequeue();
         }
     }
-
-    /// <summary>
-    /// A port for a server started later, from below the kernel's ephemeral range (which starts at 32768): a port 0
-    /// pick could be taken by any outgoing connection on the machine before the node binds it.
-    /// </summary>
-    public static int FreePort()
-    {
-        for (var tries = 0; tries < PortCount; tries++)
-        {
-            var port = FirstPort + Interlocked.Increment(ref _nextPort) % PortCount;
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: the next one
-            }
-        }
-        throw new InvalidOperationException($"no free port between {FirstPort} and {FirstPort + PortCount}");
-    }
-
-    private const int FirstPort = 20_000;
-    private const int PortCount = 12_000;
-    private static int _nextPort = Environment.ProcessId * 397 % PortCount;
 }
 
 public sealed record NodePorts(int Grpc, int Http);

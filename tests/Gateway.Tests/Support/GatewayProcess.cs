@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Orders.Actors.Tests.Support;
+using Orders.Bench.Target;
 using Grpc.Net.Client;
 using Orders.Contracts.V1;
 
