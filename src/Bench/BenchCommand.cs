@@ -11,7 +11,10 @@ public static class BenchCommand
 {
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Error);
+
+    /// <summary>Runs with errors written to <paramref name="error"/>: the specs read them without taking over the process's stderr.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
         BenchOptions options;
         try
@@ -20,7 +23,7 @@ public static class BenchCommand
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}\n\n{BenchOptions.Usage}");
+            await error.WriteLineAsync($"error: {e.Message}\n\n{BenchOptions.Usage}");
             return 2;
         }
         Directory.CreateDirectory(options.OutputDirectory);
@@ -41,7 +44,7 @@ public static class BenchCommand
             }
             catch (ArgumentException e)
             {
-                await Console.Error.WriteLineAsync($"error: {scenario}: {e.Message}");
+                await error.WriteLineAsync($"error: {scenario}: {e.Message}");
                 return 2;
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orders.Bench;
+using Orders.Gateway.Tests.Support;
 
 namespace Orders.Gateway.Tests;
 
@@ -47,21 +48,13 @@ public sealed class BenchScenarioSpecs
     public async Task Bad_arguments_are_refused_with_exit_code_2(string arguments)
     {
         var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            Assert.Equal(2, await BenchCommand.RunAsync(arguments.Split(' ')));
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
+        Assert.Equal(2, await BenchCommand.RunAsync(arguments.Split(' '), error));
         Assert.StartsWith("error: ", error.ToString());
     }
 }
 
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>The bench runs in this process, one run at a time; beside other specs, since it judges no speed at tiny size.</summary>
+[CollectionDefinition(Name), LongRunning(100)]
 public sealed class BenchCollection
 {
     public const string Name = "benchmark tool";

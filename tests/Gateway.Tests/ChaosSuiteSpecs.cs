@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orders.Bench;
+using Orders.Gateway.Tests.Support;
 
 namespace Orders.Gateway.Tests;
 
@@ -7,7 +8,7 @@ namespace Orders.Gateway.Tests;
 /// The short chaos suite: SIGKILLs under load, PostgreSQL stopped and SQLite made unwritable under load, the hostile
 /// corpus, a flood. Every invariant the bench holds a figure to must be met (the full run is `bench chaos`).
 /// </summary>
-[Collection(BenchCollection.Name)]
+[Collection(ChaosCollection.Name)]
 public sealed class ChaosSuiteSpecs
 {
     [Fact]
@@ -38,4 +39,10 @@ public sealed class ChaosSuiteSpecs
             try { Directory.Delete(output, recursive: true); } catch (IOException) { }
         }
     }
+}
+
+[CollectionDefinition(Name), LongRunning(160)]
+public sealed class ChaosCollection
+{
+    public const string Name = "chaos suite";
 }

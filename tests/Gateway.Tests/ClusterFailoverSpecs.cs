@@ -135,7 +135,8 @@ public sealed class ClusterFailoverSpecs(ITestOutputHelper output)
     }
 }
 
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>One three-node cluster at a time (three node processes, each with its own Akka system, on two cores).</summary>
+[CollectionDefinition(Name), LongRunning(150)]
 public sealed class ClusterCollection
 {
     public const string Name = "three-node cluster";

@@ -28,8 +28,10 @@ public static class Phases
         }).ContinueWith(t => { t.GetAwaiter().GetResult(); return result; });
     }
 
+    // A console per phase: Spectre allows one live display per console at a time, and the specs run the chaos suite and
+    // the bench side by side in one process. Within one run the phases follow each other, as before.
     private static Task RunAsync(string description, double max, Func<ProgressTask, Task> body) =>
-        AnsiConsole.Progress()
+        AnsiConsole.Create(new AnsiConsoleSettings()).Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>

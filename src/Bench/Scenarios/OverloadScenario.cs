@@ -20,7 +20,7 @@ public static class OverloadScenario
         var o = context.Options;
         var kind = context.DatabasesFor(comparesDatabases: false).Single();
         using var database = new BenchDatabase(kind, kind == DatabaseKind.PostgreSql ? context.Postgres() : null);
-        var (clients, flood, rest) = (o.Callers?.FirstOrDefault() ?? o.Pick(200, 2000), o.Seconds ?? o.Pick(5, 30), o.Pick(10, 60));
+        var (clients, flood, rest) = (o.Callers?.FirstOrDefault() ?? o.Pick(200, 2000), o.Seconds ?? o.Pick(5, 30), o.Pick(5, 60));
         await using var world = await ChaosWorld.StartAsync(new Dictionary<string, long> { ["FLOOD-1"] = 1_000_000_000 }, 0);
         foreach (var provider in Enum.GetValues<ProviderKind>()) world.Providers.Configure(provider, SimulationSettings.SeedDefault(provider));
         await using var node = NodeProcess.Start(Path.Combine(Path.GetTempPath(), "orders-bench", context.RunId + "-flood"), NodeProcess.FreePorts(),
