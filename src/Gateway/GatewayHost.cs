@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orders.Actors.Hosting;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Providers;
+using Orders.Actors.Telemetry;
 using Orders.Gateway.Admin;
 using Orders.Gateway.Application;
 using Orders.Gateway.Diagnostics;
@@ -14,6 +15,7 @@ using Orders.Gateway.Grpc;
 using Orders.Gateway.Health;
 using Orders.Gateway.Rest;
 using Orders.Gateway.Security;
+using Orders.Gateway.Telemetry;
 
 namespace Orders.Gateway;
 
@@ -54,6 +56,7 @@ public static class GatewayHost
             throw new ArgumentException($"Gateway:AfterOutageFor must be 0 (no bound after an outage) or a duration such as 00:00:30, not {gateway.AfterOutageFor}");
         if (gateway.AnswerWithinAfterOutage <= TimeSpan.Zero)
             throw new ArgumentException($"Gateway:AnswerWithinAfterOutage must be a positive duration such as 00:00:00.750, not {gateway.AnswerWithinAfterOutage}");
+        var telemetry = TelemetrySettings.From(builder.Configuration);
         var exposureWarnings = Exposure.Check(gateway, admin, orders);
         var remote = string.IsNullOrWhiteSpace(orders.ProviderSimulatorUrl)
             ? null
@@ -98,7 +101,10 @@ public static class GatewayHost
         builder.Services.AddSingleton(gateway);
         builder.Services.AddSingleton(orders);
         if (providers is not null) builder.Services.AddSingleton(providers);
-        builder.Services.AddSingleton(new InFlightLimiter(gateway.MaxInFlight));
+        var limiter = new InFlightLimiter(gateway.MaxInFlight);
+        builder.Services.AddSingleton(limiter);
+        builder.AddOrderTelemetry(telemetry);
+        builder.Services.AddSingleton(services => new GatewayMetrics(services.GetRequiredService<OrderMetrics>(), () => limiter.InFlight, () => limiter.Shed));
         builder.Services.AddSingleton(new OrderIndexStore(orders.Persistence));
         builder.Services.AddSingleton<SkuCatalog>();
         builder.Services.AddSingleton<OrderApplication>();
@@ -118,6 +124,8 @@ public static class GatewayHost
         builder.Services.AddHostedService<IdleHeapRelease>();
 
         var app = builder.Build();
+        // Created now, not on first use: the instruments (and the in-flight gauge) are there from the first scrape.
+        app.Services.GetRequiredService<GatewayMetrics>();
         app.MapGrpcService<OrderGrpcService>();
         var adminApi = Exposure.AdminApiAllowed(gateway, admin);
         if (adminApi) app.MapGrpcService<AdminGrpcService>();
@@ -125,6 +133,7 @@ public static class GatewayHost
         app.MapGrpcHealthChecksService();
         app.MapOrderRest();
         if (providers is not null) app.MapSimulationRest();
+        if (telemetry.MetricsEnabled) app.MapMetrics();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapGet("/", (GatewayEndpoints e) => Results.Text(

@@ -8,6 +8,10 @@ public sealed class SettingsValidationSpecs
     [InlineData("--Gateway:AfterOutageFor=-00:00:01", "Gateway:AfterOutageFor")]
     [InlineData("--Gateway:AnswerWithinAfterOutage=00:00:00", "Gateway:AnswerWithinAfterOutage")]
     [InlineData("--Gateway:AnswerWithinAfterOutage=-00:00:00.500", "Gateway:AnswerWithinAfterOutage")]
+    [InlineData("--OpenTelemetry:Metrics:Enabled=sometimes", "OpenTelemetry:Metrics:Enabled")]
+    [InlineData("--OpenTelemetry:Otlp:Endpoint=collector:4317", "OpenTelemetry:Otlp:Endpoint")]
+    [InlineData("--OpenTelemetry:Otlp:Endpoint=/v1/metrics", "OpenTelemetry:Otlp:Endpoint")]
+    [InlineData("--OTEL_EXPORTER_OTLP_ENDPOINT=ftp://127.0.0.1:4317", "OTEL_EXPORTER_OTLP_ENDPOINT")]
     public void A_meaningless_setting_is_refused_at_start_naming_it(string setting, string name)
     {
         var refused = Assert.Throws<ArgumentException>(() => GatewayHost.Build(["--Gateway:GrpcPort=0", "--Gateway:HttpPort=0", setting]));

@@ -17,6 +17,7 @@ using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Serialization;
 using Orders.Actors.Services;
+using Orders.Actors.Telemetry;
 using Orders.Actors.Streams;
 
 namespace Orders.Actors.Hosting;
@@ -147,14 +148,14 @@ public static class OrderSystemHosting
 
     public static AkkaConfigurationBuilder AddOrders(this AkkaConfigurationBuilder builder, OrderSettings settings) =>
         builder.WithShardRegion<ActorKeys.Orders>("order",
-            (_, registry, _) => orderId => OrderActor.Props(orderId, new OrderServices(
+            (_, registry, resolver) => orderId => OrderActor.Props(orderId, new OrderServices(
                 registry.Get<ActorKeys.Payment>(),
                 registry.Get<ActorKeys.Inventory>(),
                 registry.Get<ActorKeys.Warehouse>(),
                 registry.Get<ActorKeys.Email>(),
                 registry.Get<ActorKeys.AnalyticsService>(),
                 registry.Get<ActorKeys.Webhooks>(),
-                registry.Get<ActorKeys.Orders>()), settings),
+                registry.Get<ActorKeys.Orders>()), settings, metrics: resolver.GetService<OrderMetrics>()),
             new OrderMessageExtractor(),
             new ShardOptions
             {

@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Orders.Actors.Messaging;
 using Orders.Actors.Services;
+using Orders.Actors.Telemetry;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderEvents;
 using static Orders.Actors.Orders.OrderReplies;
@@ -24,6 +25,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private readonly OrderServices _services;
     private readonly OrderSettings _settings;
     private readonly bool _sharded;
+    private readonly OrderMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RecoveryBacklog _backlog = RecoveryBacklog.For(Context.System);
     private bool _recovering = true;
@@ -38,11 +40,12 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
     public override string PersistenceId { get; }
 
-    public OrderActor(string orderId, OrderServices services, OrderSettings settings, bool sharded)
+    public OrderActor(string orderId, OrderServices services, OrderSettings settings, bool sharded, OrderMetrics? metrics)
     {
         _services = services;
         _settings = settings;
         _sharded = sharded;
+        _metrics = metrics ?? OrderMetrics.Unobserved;
         _state = OrderState.Empty(orderId);
         PersistenceId = $"order-{orderId}";
         // An order lives for a handful of events: replaying them is cheaper than one snapshot query, and every new
@@ -74,8 +77,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         Command<StopForHandOff>(_ => { _handingOff = true; StopIfHandedOff(); });
     }
 
-    public static Props Props(string orderId, OrderServices services, OrderSettings settings, bool sharded = true) =>
-        Akka.Actor.Props.Create(() => new OrderActor(orderId, services, settings, sharded));
+    public static Props Props(string orderId, OrderServices services, OrderSettings settings, bool sharded = true, OrderMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new OrderActor(orderId, services, settings, sharded, metrics));
 
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
     private MessageContext OrderContext => new(_state.CorrelationId, _state.TraceParent);
@@ -259,7 +262,9 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         var remaining = events.Count;
         PersistAll(events, e =>
         {
+            var before = _state;
             _state = _state.Apply(e);
+            _metrics.Persisted(e, before, _state);
             if (--remaining > 0) return;
             _commandSender = null;
             then?.Invoke();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
@@ -10,6 +11,7 @@ using Orders.Actors.Messaging;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
 using Orders.Gateway.Security;
+using Orders.Gateway.Telemetry;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
 
@@ -29,19 +31,30 @@ public sealed class OrderApplication(
     InFlightLimiter limiter,
     SkuCatalog catalog,
     CallerAccess access,
-    OrderTokens tokens)
+    OrderTokens tokens,
+    GatewayMetrics metrics)
 {
     private readonly JournalHealth _journal = JournalHealth.For(system);
 
     /// <summary>Anyone may place an order; the answer carries the order's token, the capability to read, watch and cancel it.</summary>
     public async Task<(OrderView Order, string OrderToken)> PlaceAsync(PlaceOrderInput input, DateTime? deadline, CancellationToken ct)
     {
-        var (details, violations) = RequestValidation.Validate(input, systemOptions.Webhooks);
-        if (violations.Count > 0) throw OrderApiException.Invalid(violations);
-        ThrowIfInvalid(await catalog.UnstockedAsync(details!, ct));
-        var orderId = string.IsNullOrEmpty(input.OrderId) ? $"ord-{Guid.NewGuid():N}" : input.OrderId;
-        var order = Expect<OrderView>(await AskAsync(new PlaceOrder(orderId, details!, input.Mode, MessageContext.New()), deadline, ct));
-        return (order, tokens.For(order.OrderId));
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var (details, violations) = RequestValidation.Validate(input, systemOptions.Webhooks);
+            if (violations.Count > 0) throw OrderApiException.Invalid(violations);
+            ThrowIfInvalid(await catalog.UnstockedAsync(details!, ct));
+            var orderId = string.IsNullOrEmpty(input.OrderId) ? $"ord-{Guid.NewGuid():N}" : input.OrderId;
+            var order = Expect<OrderView>(await AskAsync(new PlaceOrder(orderId, details!, input.Mode, MessageContext.New()), deadline, ct));
+            metrics.Placed(input.Mode, Spelling.Snake(order.Status), Stopwatch.GetElapsedTime(started));
+            return (order, tokens.For(order.OrderId));
+        }
+        catch (OrderApiException refused)
+        {
+            metrics.Placed(input.Mode, Spelling.Snake(refused.Error), Stopwatch.GetElapsedTime(started));
+            throw;
+        }
     }
 
     public async Task<OrderView> GetAsync(string? orderId, Caller caller, DateTime? deadline, CancellationToken ct)

@@ -96,6 +96,10 @@ public abstract class DuplicateDeliverySpecs(PersistenceProvider provider) : Sim
         var after = await Node.GetViewAsync(id);
         Assert.Equal(done.Version, after.Version);
         Assert.Equal(OrderStatus.Completed, after.Status);
+        // Counted once, when it was recorded: the redelivered outcomes add nothing.
+        Assert.Equal([1.0], Node.Metrics.Of("orders.step.attempts", "order.step=create_shipment"));
+        Assert.Equal([1.0], Node.Metrics.Of("orders.completed", "order.mode=sync"));
+        Assert.Equal([1.0], Node.Metrics.Of("orders.placed"));
     }
 }
 

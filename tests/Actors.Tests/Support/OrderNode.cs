@@ -9,6 +9,8 @@ using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
+using Orders.Actors.Telemetry;
+using System.Diagnostics.Metrics;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
 
@@ -28,7 +30,11 @@ public sealed class OrderNode : IAsyncDisposable
         Providers = providers;
         System = host.Services.GetRequiredService<ActorSystem>();
         Registry = ActorRegistry.For(System);
+        Metrics = new RecordedMetrics(host.Services.GetRequiredService<IMeterFactory>());
     }
+
+    /// <summary>What this node's order meter recorded since it started (this node's only, not another's in the process).</summary>
+    public RecordedMetrics Metrics { get; }
 
     public ActorSystem System { get; }
     public ActorRegistry Registry { get; }
@@ -49,7 +55,7 @@ public sealed class OrderNode : IAsyncDisposable
         var host = Host.CreateDefaultBuilder()
             .UseContentRoot(AppContext.BaseDirectory)
             .ConfigureLogging(l => l.ClearProviders())
-            .ConfigureServices(services => services.AddAkka(options.SystemName, b => b.AddOrderSystem(options, providers)))
+            .ConfigureServices(services => services.AddMetrics().AddSingleton<OrderMetrics>().AddAkka(options.SystemName, b => b.AddOrderSystem(options, providers)))
             .Build();
         await host.StartAsync();
         var node = new OrderNode(host, providers);
@@ -129,6 +135,7 @@ public sealed class OrderNode : IAsyncDisposable
         {
             try { await _host.StopAsync(TimeSpan.FromSeconds(20)); } catch (OperationCanceledException) { }
         }
+        Metrics.Dispose();
         _host.Dispose();
     }
 }
