@@ -124,18 +124,19 @@ public static class OrderSystemHosting
     }
 
     public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations, ProviderClients clients) =>
-        builder.WithActors((system, registry) =>
+        builder.WithActors((system, registry, resolver) =>
         {
             var settings = options.Supervision;
+            var metrics = resolver.GetService<OrderMetrics>();
             if (options.Webhooks.Secret == WebhookSettings.DevelopmentSecret)
                 system.Log.Warning("Orders:Webhooks:Secret is not set; webhooks are signed with the development secret");
             // One bulkhead per receiver: a dead callback URL backs off alone instead of tripping every order's webhooks.
             registry.Register<ActorKeys.Webhooks>(system.ActorOf(BulkheadRouter.Props("webhook", WebhookSettings.DestinationOf,
-                new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings), "webhook"));
-            registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(clients.Payment), settings), "payment"));
-            registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings), "warehouse"));
-            registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings), "email"));
-            registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(clients.Analytics), settings), "analytics"));
+                new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings, metrics: metrics), "webhook"));
+            registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(clients.Payment), settings, metrics), "payment"));
+            registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings, metrics), "warehouse"));
+            registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings, metrics), "email"));
+            registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(clients.Analytics), settings, metrics), "analytics"));
             if (simulations is not null)
                 registry.Register<ActorKeys.ProviderControl>(system.ActorOf(ProviderControl.Props(simulations), "provider-control"));
         });

@@ -9,6 +9,8 @@ using Akka.Persistence.Sql.Journal;
 using Akka.Serialization;
 using Akka.Util;
 
+using Orders.Actors.Telemetry;
+
 namespace Orders.Actors.Journal;
 
 /// <summary>
@@ -42,7 +44,8 @@ public sealed class DirectSqlJournal : SqlWriteJournal
             var p when p.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) => new PostgresJournalDatabase(_config),
             var p => throw new ConfigurationException($"{nameof(DirectSqlJournal)} supports SQLite and PostgreSQL, not provider '{p}'"),
         };
-        _batcher = new JournalWriteBatcher(_database.OpenWriterAsync, _config.DaoConfig.Parallelism, _config.DaoConfig.BatchSize);
+        _batcher = new JournalWriteBatcher(_database.OpenWriterAsync, _config.DaoConfig.Parallelism, _config.DaoConfig.BatchSize,
+            OrderMetrics.For(Context.System).JournalBatchWritten);
         _writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
         _tagSeparator = _config.PluginConfig.TagSeparator;
         _health = JournalHealth.For(Context.System);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Orders.Actors.Journal;
@@ -15,8 +16,13 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
 
-    public JournalWriteBatcher(Func<CancellationToken, Task<JournalWriterConnection>> openWriter, int writers, int batchSize)
+    private readonly Action<int, TimeSpan, bool>? _committed;
+
+    /// <param name="committed">Told after each batch: its rows, how long writing it took, and whether it was committed.</param>
+    public JournalWriteBatcher(Func<CancellationToken, Task<JournalWriterConnection>> openWriter, int writers, int batchSize,
+        Action<int, TimeSpan, bool>? committed = null)
     {
+        _committed = committed;
         if (writers < 1) throw new ArgumentOutOfRangeException(nameof(writers), writers, "journal parallelism must be at least 1");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "journal batch-size must be at least 1");
         _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteLoopAsync(openWriter, batchSize))).ToArray();
@@ -52,14 +58,17 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
                     rows.AddRange(next.Rows);
                 }
                 if (batch.Count == 0) continue;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     connection ??= await openWriter(token);
                     await connection.WriteAsync(rows, token);
+                    _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), true);
                     foreach (var write in batch) write.Done.TrySetResult();
                 }
                 catch (Exception e)
                 {
+                    _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), false);
                     // A broken connection is opened afresh for the next batch; this batch's writers see the error.
                     if (connection is not null) await connection.DisposeAsync();
                     connection = null;

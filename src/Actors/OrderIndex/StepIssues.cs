@@ -111,6 +111,18 @@ public sealed partial class OrderIndexStore
         return groups;
     }
 
+    /// <summary>How many steps are retrying and parked now, by status and kind: what the step-issue gauges report.</summary>
+    public async Task<IReadOnlyList<(string Status, string Kind, int Count)>> StepIssueCountsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT status, kind, COUNT(*) FROM step_issue GROUP BY status, kind");
+        var counts = new List<(string, string, int)>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            counts.Add((reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2))));
+        return counts;
+    }
+
     /// <summary>Issues of one status, optionally of one group or order, oldest first, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<StepIssue>> StepIssuesAsync(string status, string? group = null, string? orderId = null, int limit = 10_000, CancellationToken ct = default)
     {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Orders.Actors.Telemetry;
 
 namespace Orders.Actors.Services;
 
@@ -16,14 +17,17 @@ public sealed class BulkheadRouter : ReceiveActor, IWithTimers
     private readonly IServiceHandler _handler;
     private readonly SupervisionSettings _settings;
     private readonly TimeSpan _idleAfter;
+    private readonly OrderMetrics? _metrics;
     private readonly Dictionary<string, (IActorRef Gateway, DateTimeOffset LastUsed)> _gateways = new();
     private readonly Dictionary<IActorRef, string> _destinations = new();
     private long _created;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public BulkheadRouter(string service, Func<IServiceRequest, string> destinationOf, IServiceHandler handler, SupervisionSettings settings, TimeSpan idleAfter)
+    public BulkheadRouter(string service, Func<IServiceRequest, string> destinationOf, IServiceHandler handler, SupervisionSettings settings, TimeSpan idleAfter,
+        OrderMetrics? metrics)
     {
+        _metrics = metrics;
         _service = service;
         _destinationOf = destinationOf;
         _handler = handler;
@@ -39,8 +43,9 @@ public sealed class BulkheadRouter : ReceiveActor, IWithTimers
         });
     }
 
-    public static Props Props(string service, Func<IServiceRequest, string> destinationOf, IServiceHandler handler, SupervisionSettings settings, TimeSpan? idleAfter = null) =>
-        Akka.Actor.Props.Create(() => new BulkheadRouter(service, destinationOf, handler, settings, idleAfter ?? TimeSpan.FromMinutes(10)));
+    public static Props Props(string service, Func<IServiceRequest, string> destinationOf, IServiceHandler handler, SupervisionSettings settings, TimeSpan? idleAfter = null,
+        OrderMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new BulkheadRouter(service, destinationOf, handler, settings, idleAfter ?? TimeSpan.FromMinutes(10), metrics));
 
     protected override void PreStart() => Timers.StartPeriodicTimer(nameof(SweepIdle), new SweepIdle(), _idleAfter / 2);
 
@@ -52,7 +57,7 @@ public sealed class BulkheadRouter : ReceiveActor, IWithTimers
             _gateways[destination] = (known.Gateway, now);
             return known.Gateway;
         }
-        var gateway = Context.ActorOf(ServiceGateway.Props($"{_service} {destination}", _handler, _settings), $"destination-{++_created}");
+        var gateway = Context.ActorOf(ServiceGateway.Props($"{_service} {destination}", _handler, _settings, _metrics), $"destination-{++_created}");
         Context.Watch(gateway);
         _gateways[destination] = (gateway, now);
         _destinations[gateway] = destination;

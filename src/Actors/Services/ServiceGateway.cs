@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Pattern;
+using Orders.Actors.Telemetry;
 
 namespace Orders.Actors.Services;
 
@@ -32,6 +33,8 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
     private readonly string _service;
     private readonly SupervisionSettings _settings;
     private readonly IActorRef _supervisor;
+    private readonly OrderMetrics _metrics;
+    private bool _workerStartedBefore;
     private DateTimeOffset? _backingOffSince;
     private DateTimeOffset? _retryNoLaterThan;
     private int _tripsInARow;
@@ -43,10 +46,12 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ServiceGateway(string service, IServiceHandler handler, SupervisionSettings settings)
+    public ServiceGateway(string service, IServiceHandler handler, SupervisionSettings settings, OrderMetrics? metrics)
     {
         _service = service;
         _settings = settings;
+        _metrics = metrics ?? OrderMetrics.Unobserved;
+        _metrics.ServiceStarted(service);
         var options = Backoff.OnFailure(
                 ServiceWorker.Props(handler, settings, Self), "worker",
                 settings.MinBackoff, settings.MaxBackoff, settings.RandomFactor, maxNrOfRetries: -1)
@@ -59,6 +64,8 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         Receive<IServiceRequest>(Route);
         Receive<WorkerStarted>(_ =>
         {
+            if (_workerStartedBefore) _metrics.ServiceRestarted(_service);
+            _workerStartedBefore = true;
             _backingOffSince = null;
             _retryNoLaterThan = null;
             _consecutiveFailures = 0;
@@ -83,6 +90,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
             _lastError = t.LastError;
             _backingOffSince = DateTimeOffset.UtcNow;
             _retryNoLaterThan = _backingOffSince + settings.Backoff.UpperBound(_tripsInARow);
+            _metrics.ServiceTripped(_service);
             _supervisor.Tell(Trip.Instance);
         });
         Receive<WorkerFailures>(f =>
@@ -94,8 +102,10 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         Receive<GetServiceHealth>(_ => ReportHealth());
     }
 
-    public static Props Props(string service, IServiceHandler handler, SupervisionSettings settings) =>
-        Akka.Actor.Props.Create(() => new ServiceGateway(service, handler, settings));
+    public static Props Props(string service, IServiceHandler handler, SupervisionSettings settings, OrderMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new ServiceGateway(service, handler, settings, metrics));
+
+    protected override void PostStop() => _metrics.ServiceGone(_service);
 
     private void Route(IServiceRequest request)
     {

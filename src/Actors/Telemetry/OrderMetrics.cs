@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Akka.Actor;
+using Akka.DependencyInjection;
 using Orders.Actors.Orders;
 using static Orders.Actors.Orders.OrderEvents;
 
@@ -27,6 +30,12 @@ public sealed class OrderMetrics
     private readonly Counter<long> _redeliveries;
     private readonly Counter<long> _parked;
     private readonly Histogram<long> _paymentAttempts;
+    private readonly Histogram<long> _journalBatchSize;
+    private readonly Histogram<double> _journalCommit;
+    private readonly Counter<long> _serviceTrips;
+    private readonly Counter<long> _serviceRestarts;
+    /// <summary>Each supervised service's state as its gateway last set it: 1 backing off, 0 healthy.</summary>
+    private readonly ConcurrentDictionary<string, int> _backingOff = new();
 
     /// <summary>The node's instruments, from the host's meter factory: two nodes in one process keep their own counts.</summary>
     public OrderMetrics(IMeterFactory meters) : this(meters.Create(MeterName)) { }
@@ -49,6 +58,14 @@ public sealed class OrderMetrics
         _parked = meter.CreateCounter<long>("orders.step.parked", "{step}", "Steps parked after their last attempt, waiting for an operator's replay, by step");
         _paymentAttempts = meter.CreateHistogram<long>("orders.payment.attempts", "{attempt}", "Synchronous payment asks per order until a decision, by outcome",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 3, 4, 5, 8] });
+        _journalBatchSize = meter.CreateHistogram<long>("orders.journal.batch.size", "{event}", "Events written to the journal in one transaction (concurrent persists gathered into one batch)",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+        _journalCommit = meter.CreateHistogram<double>("orders.journal.commit.duration", "s", "Writing and committing one journal batch, by outcome (committed or failed)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+        meter.CreateObservableGauge("orders.service.backing_off", () => _backingOff.Select(s => new Measurement<int>(s.Value, Service(s.Key))), "{service}",
+            "1 while the service's supervisor backs off after a trip (calls answered \"unavailable\" at once, the breaker open), 0 while healthy");
+        _serviceTrips = meter.CreateCounter<long>("orders.service.trips", "{trip}", "Times a service's worker tripped after consecutive failures and its supervisor began backing off");
+        _serviceRestarts = meter.CreateCounter<long>("orders.service.restarts", "{restart}", "Times a service's worker was restarted by its supervisor after backing off");
     }
 
     public Meter Meter { get; }
@@ -97,6 +114,42 @@ public sealed class OrderMetrics
         _completion.Record(Math.Max(0, (after.UpdatedAt - after.PlacedAt).TotalSeconds), mode, new("order.status", Spelling.Snake(status)));
     }
 
+    /// <summary>One journal batch written: its events, how long it took, whether it was committed.</summary>
+    public void JournalBatchWritten(int events, TimeSpan took, bool committed)
+    {
+        var outcome = Outcome(committed ? "committed" : "failed");
+        _journalBatchSize.Record(events, outcome);
+        _journalCommit.Record(took.TotalSeconds, outcome);
+    }
+
+    /// <summary>
+    /// The host's instruments, for what Akka creates itself (the journal plugin): from the system's service provider when
+    /// it was started through Akka.Hosting, else <see cref="Unobserved"/>.
+    /// </summary>
+    public static OrderMetrics For(ActorSystem system) =>
+        system.Settings.Setup.Get<DependencyResolverSetup>().HasValue
+            ? DependencyResolver.For(system).Resolver.GetService<OrderMetrics>() ?? Unobserved
+            : Unobserved;
+
+    /// <summary>A supervised service's gateway started (healthy until it trips).</summary>
+    public void ServiceStarted(string service) => _backingOff[service] = 0;
+
+    public void ServiceTripped(string service)
+    {
+        _backingOff[service] = 1;
+        _serviceTrips.Add(1, Service(service));
+    }
+
+    /// <summary>The worker runs again after backing off: healthy until it trips again.</summary>
+    public void ServiceRestarted(string service)
+    {
+        _backingOff[service] = 0;
+        _serviceRestarts.Add(1, Service(service));
+    }
+
+    /// <summary>A service's gateway stopped (an idle webhook destination forgotten): it is no longer reported.</summary>
+    public void ServiceGone(string service) => _backingOff.TryRemove(service, out _);
+
     private void StepSettled(StepId step, string outcome, int attempts, DateTimeOffset? sentAt, DateTimeOffset at)
     {
         // Events written before attempts and send times were recorded carry 0 and null: nothing to measure.
@@ -104,6 +157,7 @@ public sealed class OrderMetrics
         if (attempts > 0) _stepAttempts.Record(attempts, Step(step), Outcome(outcome));
     }
 
+    private static KeyValuePair<string, object?> Service(string service) => new("service", service);
     private static KeyValuePair<string, object?> Step(StepId step) => new("order.step", Spelling.Snake(step.Kind));
     private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);
 }
