@@ -44,7 +44,9 @@ public static class GatewayHost
         builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Grpc"] = "Warning", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical" },
+                ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical",
+                // An order's lines carry its order_id and correlation_id in a scope (Actors/Telemetry/OrderLog): shown by default.
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "true" },
         });
         configure?.Invoke(builder);
         var gateway = builder.Configuration.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
@@ -108,7 +110,14 @@ public static class GatewayHost
         builder.Services.AddSingleton(new OrderIndexStore(orders.Persistence));
         builder.Services.AddSingleton<SkuCatalog>();
         builder.Services.AddSingleton<OrderApplication>();
-        builder.Services.AddAkka(orders.SystemName, akka => akka.AddOrderSystem(orders, providers, clients));
+        builder.Services.AddAkka(orders.SystemName, akka => akka
+            // Akka's own log goes through Microsoft.Extensions.Logging: one configuration (levels, console format) governs both.
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .AddOrderSystem(orders, providers, clients));
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddGrpc(o =>
         {

@@ -101,7 +101,11 @@ public sealed class GrpcOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
     public async Task A_deadline_shorter_than_the_payment_is_deadline_exceeded_and_the_order_still_finishes()
     {
         var request = GatewayServer.Order();
-        var error = await Assert.ThrowsAsync<RpcException>(() => Client.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(15)).ResponseAsync);
+        // The deadline must reach the order before it passes (15 ms did not always, on a busy machine: then nothing was
+        // placed), and pass long before the payment answers: 400 ms against a payment of 1.5 s.
+        RpcException error;
+        using (Server.Providers.Slow(ProviderKind.Payment, TimeSpan.FromMilliseconds(1500)))
+            error = await Assert.ThrowsAsync<RpcException>(() => Client.PlaceOrderAsync(request, deadline: DateTime.UtcNow.AddMilliseconds(400)).ResponseAsync);
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
 
         var done = await Server.WaitForTerminalAsync(request.OrderId);

@@ -11,11 +11,8 @@ public sealed class PrometheusScrapeSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Prometheus_counts_exactly_the_orders_a_node_completed()
     {
-        var database = GatewayServer.NewDatabasePath();
-        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-        var (grpcPort, httpPort) = (GatewayProcess.FreePort(), GatewayProcess.FreePort());
-        await using var node = await GatewayProcess.StartAsync(database, grpcPort, httpPort, "--Orders:SimulationProfile=instant", "--Orders:InitialStock:SKU-1=100000");
-        await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{httpPort}"]);
+        await using var node = await GatewayProcess.StartFreshAsync();
+        await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{node.HttpPort}"]);
         try
         {
             await Poll.UntilAsync(() => prometheus.ScalarAsync("up{job=\"orders\"}"), up => up == 1, "prometheus never scraped the node", TimeSpan.FromSeconds(30));
@@ -49,14 +46,11 @@ public sealed class PrometheusScrapeSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Prometheus_sees_an_email_outage_back_off_and_park_steps_and_the_parked_gauge_fall_to_0_after_the_replay()
     {
-        var database = GatewayServer.NewDatabasePath();
-        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-        var (grpcPort, httpPort) = (GatewayProcess.FreePort(), GatewayProcess.FreePort());
         // Three attempts per step so parking takes seconds; a tripped supervisor backs off 8 s, so several scrapes see it.
-        await using var node = await GatewayProcess.StartAsync(database, grpcPort, httpPort, "--Orders:SimulationProfile=instant", "--Orders:InitialStock:SKU-1=100000",
+        await using var node = await GatewayProcess.StartFreshAsync(
             "--Orders:Order:StepAttempts=3", "--Orders:Supervision:MinBackoff=00:00:08", "--Orders:Supervision:MaxBackoff=00:00:08");
-        await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{httpPort}"]);
-        var grpc = new Uri($"http://127.0.0.1:{grpcPort}");
+        await using var prometheus = await PrometheusServer.StartAsync([$"127.0.0.1:{node.HttpPort}"]);
+        var grpc = node.GrpcAddress;
         try
         {
             await Poll.UntilAsync(() => prometheus.ScalarAsync("up{job=\"orders\"}"), up => up == 1, "prometheus never scraped the node", TimeSpan.FromSeconds(30));

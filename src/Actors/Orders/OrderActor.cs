@@ -26,7 +26,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private readonly OrderSettings _settings;
     private readonly bool _sharded;
     private readonly OrderMetrics _metrics;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = OrderLog.For(Context.System, typeof(OrderActor).FullName!);
     private readonly RecoveryBacklog _backlog = RecoveryBacklog.For(Context.System);
     private bool _recovering = true;
     private readonly List<(IActorRef ReplyTo, ResponseMode Mode)> _waiting = [];
@@ -143,7 +143,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         switch (PaymentPolicy.After(result.Attempt, result.Reply, _settings))
         {
             case PaymentPolicy.RetryAfter retry:
-                _log.Info("order {0}: payment attempt {1} failed ({2}); retrying in {3:0} ms", _state.OrderId, result.Attempt, result.Reply, retry.Delay.TotalMilliseconds);
+                using (_log.ForOrder(_state.OrderId, _state.CorrelationId))
+                    _log.PaymentRetrying(_state.OrderId, result.Attempt, Describe(result.Reply), retry.Delay.TotalMilliseconds);
                 Timers.StartSingleTimer("payment", new RetryPayment(result.Attempt + 1), retry.Delay);
                 Persist(_state.RecordPaymentAttemptFailure(result.Attempt, Describe(result.Reply), Now + retry.Delay, Now).Events, null);
                 break;
@@ -238,7 +239,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         {
             Timers.Cancel(step);
             _delivery.Remove(step);
-            _log.Warning("order {0}: parking {1} after {2} attempts: {3}", _state.OrderId, step, delivery.Attempts, error);
+            using (_log.ForOrder(_state.OrderId, _state.CorrelationId))
+                _log.StepParked(_state.OrderId, step.ToString(), delivery.Attempts, error);
             Persist(_state.Park(step, delivery.Attempts, error, Now, delivery.SentAt).Events, null);
             return;
         }

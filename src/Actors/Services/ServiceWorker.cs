@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using Orders.Actors.Telemetry;
 using Akka.Event;
 
 namespace Orders.Actors.Services;
@@ -22,7 +24,7 @@ public sealed class ServiceWorker : ReceiveActor
     private readonly Dictionary<string, InFlight> _inFlight = new();
     private readonly RecentReplies _done;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Microsoft.Extensions.Logging.ILogger _log = OrderLog.For(Context.System, typeof(ServiceWorker).FullName!);
     private int _consecutiveFailures;
     private bool _succeeded;
     private string? _trippedBy;
@@ -135,7 +137,11 @@ public sealed class ServiceWorker : ReceiveActor
             // The crash waits for the gateway's Trip, which comes after everything it forwarded before it knew: none of
             // those requests reaches a dead worker (the BackoffSupervisor would drop them).
             _trippedBy = completed.Failure;
-            _log.Warning("{0}: {1} consecutive failures, last: {2}; backing off", _handler.Service, _consecutiveFailures, completed.Failure);
+            if (flight is null)
+                _log.LogWarning("{Service}: {Failures} consecutive failures, the last: {Error}; backing off", _handler.Service, _consecutiveFailures, completed.Failure);
+            else
+                using (_log.ForOrder(flight.Request.OrderId, flight.Request.Context.CorrelationId))
+                    _log.ServiceTripped(_handler.Service, _consecutiveFailures, flight.Request.OrderId, completed.Failure);
             _healthListener.Tell(new ServiceGateway.WorkerTripped(completed.Failure));
         }
     }

@@ -47,7 +47,7 @@ public sealed class OrderMetrics
         _completed = meter.CreateCounter<long>("orders.completed", "{order}", "Orders completed (paid, stock reserved, shipment created)");
         _cancelled = meter.CreateCounter<long>("orders.cancelled", "{order}", "Orders cancelled, by the client or after a fulfilment step failed, and compensated");
         _declined = meter.CreateCounter<long>("orders.declined", "{order}", "Orders whose payment was declined");
-        _rejected = meter.CreateCounter<long>("orders.rejected", "{order}", "Orders rejected after payment (charged, then refunded)");
+        _rejected = meter.CreateCounter<long>("orders.rejected", "{order}", "Orders rejected because payment could not be decided (attempts exhausted or the service unavailable); any charge is voided");
         _completion = meter.CreateHistogram<double>("orders.completion.duration", "s", "From the order's placement to its terminal state, by mode and final status",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300, 900, 3600] });
         _stepDuration = meter.CreateHistogram<double>("orders.step.duration", "s", "From sending a fire-and-forget step to its recorded outcome (the last attempt), by step and outcome",

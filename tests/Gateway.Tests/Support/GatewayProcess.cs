@@ -14,7 +14,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     private GatewayProcess(Process process, int grpcPort, int httpPort)
     {
         _process = process;
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        HttpPort = httpPort;
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
         Client = new OrderService.OrderServiceClient(Channel);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
         process.OutputDataReceived += (_, e) => { lock (_log) _log.WriteLine(e.Data); };
@@ -23,12 +25,22 @@ public sealed class GatewayProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    public Uri GrpcAddress { get; }
+    public int HttpPort { get; }
     public GrpcChannel Channel { get; }
     public OrderService.OrderServiceClient Client { get; }
     public HttpClient Http { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     public static int FreePort() => ListeningPorts.Free();
+
+    /// <summary>A gateway on a new SQLite file and free ports, with instant simulated providers and SKU-1 in stock.</summary>
+    public static Task<GatewayProcess> StartFreshAsync(params string[] settings)
+    {
+        var database = GatewayServer.NewDatabasePath();
+        Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+        return StartAsync(database, FreePort(), FreePort(), ["--Orders:SimulationProfile=instant", "--Orders:InitialStock:SKU-1=100000", .. settings]);
+    }
 
     /// <summary>A gateway on its own SQLite file.</summary>
     public static Task<GatewayProcess> StartAsync(string database, int grpcPort, int httpPort, params string[] settings) =>
