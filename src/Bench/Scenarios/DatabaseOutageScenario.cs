@@ -77,15 +77,18 @@ public static class DatabaseOutageScenario
             var lastFailed = calls.Where(c => c.SentS >= upAt && c.Outcome != "OK").Select(c => c.SentS).DefaultIfEmpty(upAt).Max();
             result.Add(new Figure("calls during the outage", during.Count, ""));
             // Every call is answered within a second, whatever the database is doing: served, or refused with a retry hint.
-            foreach (var (phase, inPhase) in new[]
+            // Before the outage that is plain speed, which the short run (the test suite's, beside other specs on a shared
+            // machine) reports without holding it to the target; failing fast during the outage and after it is behaviour,
+            // held in both runs.
+            foreach (var (phase, inPhase, held) in new[]
                      {
-                         ("before the outage", calls.Where(c => c.SentS < downAt).ToList()),
-                         ("during the outage", during),
-                         ("after the database returned", calls.Where(c => c.SentS >= upAt).ToList()),
+                         ("before the outage", calls.Where(c => c.SentS < downAt).ToList(), !o.Tiny),
+                         ("during the outage", during, true),
+                         ("after the database returned", calls.Where(c => c.SentS >= upAt).ToList(), true),
                      })
             {
-                result.Add(Figure.AtMost($"slowest call {phase}", Math.Round(inPhase.Select(c => c.LatencyMs).DefaultIfEmpty(0).Max()), "ms", 1000));
-                result.Add(Figure.AtMost($"calls over 1 s {phase}", inPhase.Count(c => c.LatencyMs > 1000), "", 0));
+                result.Add(Figure.AtMostWhen(held, $"slowest call {phase}", Math.Round(inPhase.Select(c => c.LatencyMs).DefaultIfEmpty(0).Max()), "ms", 1000));
+                result.Add(Figure.AtMostWhen(held, $"calls over 1 s {phase}", inPhase.Count(c => c.LatencyMs > 1000), "", 0));
             }
             result.Add(new Figure("calls during the outage, p99", Math.Round(Percentile(during.Select(c => c.LatencyMs), 0.99)), "ms"));
             result.Add(Figure.AtMost("calls during the outage that hung to the client's deadline", during.Count(c => c.Outcome == nameof(StatusCode.DeadlineExceeded)), "", 0));

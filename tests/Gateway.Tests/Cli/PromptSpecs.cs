@@ -71,7 +71,7 @@ public sealed class PromptSpecs(ITestOutputHelper output) : IAsyncLifetime
             await terminal.TypeAsync("\u0015\u0004");                             // ...on an empty one (Ctrl-U cleared it) it leaves
             Assert.Equal(0, await terminal.ExitCodeAsync());
         }
-        Assert.Equal(placed.Order.OrderId, "prompt-order-1");
+        Assert.Equal("prompt-order-1", placed.Order.OrderId);
     }
 
     /// <summary>The CLI on a pseudo-terminal: what it prints, as a terminal would receive it, and a way to type.</summary>
