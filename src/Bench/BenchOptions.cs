@@ -27,7 +27,7 @@ public sealed record BenchOptions(
           --postgres CONNECTION       PostgreSQL server for --db postgresql (else ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or scripts/postgres-throwaway.sh)
           --out DIR                   where results.json and the PNG charts go; default bench-results
           --callers 16,64 --seconds 15   throughput: the closed-loop levels and how long each runs
-          --Orders:...=v --Gateway:...=v   settings for the gateway it starts
+          --Orders:...=v --Gateway:...=v --OpenTelemetry:...=v   settings for the gateway it starts
         """;
 
     public bool Tiny => Size == BenchSize.Tiny;
@@ -78,7 +78,7 @@ public sealed record BenchOptions(
                     seconds = int.TryParse(sec, out var parsed) && parsed is > 0 and <= 3600 ? parsed : throw new ArgumentException($"--seconds takes 1 to 3600, not '{sec}'");
                     break;
                 default:
-                    if (arg.StartsWith("--Orders:", StringComparison.Ordinal) || arg.StartsWith("--Gateway:", StringComparison.Ordinal)) settings.Add(arg);
+                    if (new[] { "--Orders:", "--Gateway:", "--OpenTelemetry:" }.Any(p => arg.StartsWith(p, StringComparison.Ordinal))) settings.Add(arg);
                     else if (arg.StartsWith('-')) throw new ArgumentException($"unknown option '{arg}'");
                     else scenarios.Add(arg);
                     break;

@@ -89,6 +89,45 @@ public sealed class MetricsSpecs
     }
 
     [Fact]
+    public async Task Each_projection_shows_how_many_events_it_is_behind_and_catches_up_to_0()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        async Task<(double? OrderIndex, double? Analytics)> LagAsync()
+        {
+            var metrics = await ScrapeAsync(server);
+            double? Of(string projection) => metrics.Samples.Where(s => s.Name == "orders_projection_lag" && s.Labels.GetValueOrDefault("projection") == projection)
+                .Select(s => (double?)s.Value).SingleOrDefault();
+            return (Of("order-index"), Of("analytics"));
+        }
+        async Task CompleteAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var id = (await server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid))).Order.OrderId;
+                Assert.Equal(OrderStatus.Completed, (await server.WaitForTerminalAsync(id)).Status);
+            }
+        }
+        async Task SetAnalyticsErrorRateAsync(double rate)
+        {
+            using var put = await server.Http.PutAsync("/v1/simulations/analytics",
+                new StringContent($$"""{"latency_ms":0,"error_rate":{{rate}}}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        await CompleteAsync(2);
+        await Poll.UntilAsync(LagAsync, lag => lag is (0, 0), "the projections never reported being caught up");
+
+        // The analytics provider refuses every batch: its consumer stays where it was while the order index moves on.
+        await SetAnalyticsErrorRateAsync(1);
+        await CompleteAsync(3);
+        // At least the three completions are behind: each is a record the provider refused.
+        await Poll.UntilAsync(LagAsync, lag => lag is (0, >= 3), "the analytics consumer never showed the events it could not process");
+
+        await SetAnalyticsErrorRateAsync(0);
+        await Poll.UntilAsync(LagAsync, lag => lag is (0, 0), "the analytics consumer never caught up once its provider answered again");
+    }
+
+    [Fact]
     public async Task A_node_bound_beyond_loopback_shows_its_metrics_only_to_the_admin_token()
     {
         await using var server = await GatewayServer.StartAsync(null, null, "--Gateway:BindAddress=0.0.0.0", $"--Orders:Admin:Token={AdminToken}");

@@ -27,10 +27,14 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
     private sealed record Recorded(AnalyticsState Delta, IActorRef ReplyTo, Exception? Error);
     private sealed record StartStream;
 
+    /// <summary>This consumer's name where its progress is reported (<see cref="EventStreamLag"/>).</summary>
+    public const string ConsumerName = "analytics";
+
     private readonly string _readJournalId;
     private readonly IAnalyticsProvider _provider;
     private readonly AnalyticsSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly EventStreamLag _lag = EventStreamLag.For(Context.System);
     private AnalyticsState _state = AnalyticsState.Start(0);
     private UniqueKillSwitch? _stream;
     private long _generation;
@@ -81,6 +85,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
     private void Start()
     {
         _stream?.Shutdown();
+        _lag.Stored(ConsumerName, _state.Offset);
         _stream = OrderEventStream.Start(Context.System, Self,
             new OrderEventStream.Settings(_readJournalId, _settings.BatchSize, _settings.BatchWindow), _state.Offset, ++_generation);
     }
@@ -125,6 +130,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         Persist(new AnalyticsBatchApplied(recorded.Delta), e =>
         {
             _state = _state.Merge(e.Delta);
+            _lag.Stored(ConsumerName, _state.Offset);
             recorded.ReplyTo.Tell(OrderEventStream.BatchDone.Instance);
             if (++_batchesSinceSnapshot >= _settings.SnapshotEveryBatches)
             {
@@ -144,6 +150,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
     protected override void PostStop()
     {
         _stream?.Shutdown();
+        _lag.Stopped(ConsumerName);
         base.PostStop();
     }
 }

@@ -9,6 +9,7 @@ using Akka.Persistence.Sql.Journal;
 using Akka.Serialization;
 using Akka.Util;
 
+using Orders.Actors.Streams;
 using Orders.Actors.Telemetry;
 
 namespace Orders.Actors.Journal;
@@ -50,6 +51,7 @@ public sealed class DirectSqlJournal : SqlWriteJournal
         _tagSeparator = _config.PluginConfig.TagSeparator;
         _health = JournalHealth.For(Context.System);
         _health.UseProbe(_database.ProbeWriteAsync);
+        EventStreamLag.For(Context.System).UseJournal(_database.CountTaggedAfterAsync);
     }
 
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
     private readonly EventJournalTableConfig _table = config.TableConfig.EventJournalTable;
     private string? _highestSql;
     private string? _replaySql;
+    private string? _taggedAfterSql;
 
     protected string Table => config.TableConfig.SchemaName is { Length: > 0 } schema
         ? $"{Quote(schema)}.{Quote(_table.Name)}"
@@ -70,6 +71,22 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? "" : reader.GetString(6)));
         }
+    }
+
+    /// <summary>
+    /// Rows carrying <paramref name="tag"/> after <paramref name="afterOrdering"/>, counted up to <paramref name="atMost"/>:
+    /// how far an event-stream consumer is behind. The same filter as the read journal's, so a range scan of the key.
+    /// </summary>
+    public async Task<long> CountTaggedAfterAsync(string tag, long afterOrdering, long atMost, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = _taggedAfterSql ??=
+            $"SELECT COUNT(*) FROM (SELECT 1 FROM {Table} WHERE {Quote(Columns.Ordering)} > @after AND {Quote(Columns.Tags)} LIKE @tag LIMIT @most) behind";
+        Add(command, "after", afterOrdering);
+        Add(command, "tag", $"%{config.PluginConfig.TagSeparator}{tag}{config.PluginConfig.TagSeparator}%");
+        Add(command, "most", atMost);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
     /// <summary>Writes one row of a table of its own: the database answers and accepts writes (a read-only SQLite file does not).</summary>

@@ -17,6 +17,7 @@ public sealed class OrderIndexProjection : ReceiveActor, IWithTimers
     private readonly OrderIndexStore _store;
     private readonly OrderEventStream.Settings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly EventStreamLag _lag = EventStreamLag.For(Context.System);
     private Akka.Streams.UniqueKillSwitch? _stream;
     private long _generation;
     private long _offset;
@@ -38,6 +39,7 @@ public sealed class OrderIndexProjection : ReceiveActor, IWithTimers
                 return;
             }
             _offset = s.Offset;
+            _lag.Stored(Name, _offset);
             _stream?.Shutdown();
             _stream = OrderEventStream.Start(Context.System, Self, _settings, _offset, ++_generation);
         });
@@ -62,6 +64,7 @@ public sealed class OrderIndexProjection : ReceiveActor, IWithTimers
                 return;
             }
             _offset = Math.Max(_offset, a.Offset);
+            _lag.Stored(Name, _offset);
             a.ReplyTo.Tell(OrderEventStream.BatchDone.Instance);
         });
         Receive<OrderEventStream.Ended>(e =>
@@ -77,7 +80,11 @@ public sealed class OrderIndexProjection : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Begin();
 
-    protected override void PostStop() => _stream?.Shutdown();
+    protected override void PostStop()
+    {
+        _stream?.Shutdown();
+        _lag.Stopped(Name);
+    }
 
     private void Begin() =>
         _store.EnsureSchemaAsync().ContinueWith(t => t.IsCompletedSuccessfully ? _store.ReadOffsetAsync(Name) : Task.FromException<long>(t.Exception!.GetBaseException()))

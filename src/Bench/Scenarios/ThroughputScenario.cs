@@ -31,8 +31,12 @@ public static class ThroughputScenario
             await Phases.TimedAsync($"throughput: warm-up on {database}", TimeSpan.FromSeconds(5), () => target.WarmUpAsync(o.Pick(200, 3000), 32));
             await Task.Delay(TimeSpan.FromSeconds(2));
             var mine = new List<ThroughputLevel>();
+            using var stopScraping = new CancellationTokenSource();
+            var scraping = MetricsScraper.RunAsync(target.Rest, TimeSpan.FromSeconds(5), stopScraping.Token);
             foreach (var callers in levels)
                 mine.Add(await MeasureLevelAsync(context, target, callers, TimeSpan.FromSeconds(seconds)));
+            await stopScraping.CancelAsync();
+            var scraped = await scraping;
             rows.AddRange(mine);
 
             var best = mine.MaxBy(r => r.CompletedPerSecond)!;
@@ -46,6 +50,9 @@ public static class ThroughputScenario
             result.Add(new Figure("peak RSS (whole process)", best.PeakRssMb, "MB"));
             result.Add(new Figure("allocated per completed order (whole process)", best.AllocatedKbPerOrder, "KB"));
             result.Add(new Figure("time paused for GC", best.GcPausePercent, "%"));
+            result.Notes.Add(scraped.Served
+                ? $"metrics on: /metrics scraped every 5 s during the levels ({scraped.Scrapes} scrapes, {scraped.LastBytes / 1024.0:N0} KB the last)"
+                : "metrics off (OpenTelemetry:Metrics:Enabled=false)");
             if (target.Database is { } db)
             {
                 var limit = await LimitScenario.MeasureAsync(db, TimeSpan.FromSeconds(o.Pick(2, 10)));

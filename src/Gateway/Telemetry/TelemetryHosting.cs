@@ -19,7 +19,7 @@ public static class TelemetryHosting
         // This host's order meter only (MeterScope.Local, through the host's meter factory): nodes sharing one process,
         // as in the specs, keep their own counts. AddMeter would subscribe by name, process-wide.
         builder.Metrics.EnableMetrics(OrderMetrics.MeterName, instrumentName: null, listenerName: "OpenTelemetry", scopes: MeterScope.Local);
-        builder.Services.AddHostedService<StepIssueGauges>();
+        builder.Services.AddHostedService<ReadModelGauges>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("orders-gateway"))
             .WithMetrics(metrics =>

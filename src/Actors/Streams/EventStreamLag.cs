@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+
+namespace Orders.Actors.Streams;
+
+/// <summary>
+/// How many events each consumer of the order event stream running on this node has still to process: the tagged
+/// journal rows after the offset it last stored. Consumers report their offset as they store it; the journal supplies
+/// the count, so a node whose journal cannot count (an in-memory journal) reports no lag rather than a wrong one.
+/// </summary>
+public sealed class EventStreamLag : IExtension
+{
+    /// <summary>Counting stops here: a consumer this far behind is reported at this figure, so one scrape never reads the whole journal.</summary>
+    public const long CountedAtMost = 100_000;
+
+    private readonly ConcurrentDictionary<string, long> _offsets = new();
+    private volatile Func<string, long, long, CancellationToken, Task<long>>? _countTaggedAfter;
+
+    public static EventStreamLag For(ActorSystem system) => system.WithExtension<EventStreamLag, EventStreamLagId>();
+
+    /// <summary>The consumer stored its position (it may move back, when an operator replays from an earlier offset).</summary>
+    public void Stored(string consumer, long offset) => _offsets[consumer] = offset;
+
+    /// <summary>The consumer no longer runs here (it stopped, or its singleton moved to another node).</summary>
+    public void Stopped(string consumer) => _offsets.TryRemove(consumer, out _);
+
+    /// <summary>Given by the journal: the rows carrying a tag after an offset, counting at most a limit.</summary>
+    public void UseJournal(Func<string, long, long, CancellationToken, Task<long>> countTaggedAfter) => _countTaggedAfter = countTaggedAfter;
+
+    /// <summary>Each consumer running here and the events it is behind; empty when the journal cannot count.</summary>
+    public async Task<IReadOnlyList<(string Consumer, long Behind)>> MeasureAsync(CancellationToken ct)
+    {
+        if (_countTaggedAfter is not { } count) return [];
+        var lags = new List<(string, long)>();
+        foreach (var (consumer, offset) in _offsets.ToArray())
+            lags.Add((consumer, await count(OrderEventStream.Tag, offset, CountedAtMost, ct).ConfigureAwait(false)));
+        return lags;
+    }
+}
+
+public sealed class EventStreamLagId : ExtensionIdProvider<EventStreamLag>
+{
+    public override EventStreamLag CreateExtension(ExtendedActorSystem system) => new();
+}
