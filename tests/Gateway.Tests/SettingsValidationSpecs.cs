@@ -11,6 +11,8 @@ public sealed class SettingsValidationSpecs
     [InlineData("--OpenTelemetry:Metrics:Enabled=sometimes", "OpenTelemetry:Metrics:Enabled")]
     [InlineData("--OpenTelemetry:Otlp:Endpoint=collector:4317", "OpenTelemetry:Otlp:Endpoint")]
     [InlineData("--OpenTelemetry:Otlp:Endpoint=/v1/metrics", "OpenTelemetry:Otlp:Endpoint")]
+    [InlineData("--OpenTelemetry:Otlp:Protocol=http/json", "OpenTelemetry:Otlp:Protocol")]
+    [InlineData("--OTEL_EXPORTER_OTLP_PROTOCOL=udp", "OTEL_EXPORTER_OTLP_PROTOCOL")]
     [InlineData("--OTEL_EXPORTER_OTLP_ENDPOINT=ftp://127.0.0.1:4317", "OTEL_EXPORTER_OTLP_ENDPOINT")]
     public void A_meaningless_setting_is_refused_at_start_naming_it(string setting, string name)
     {

@@ -25,7 +25,12 @@ public static class TelemetryHosting
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter();
-                if (settings.OtlpEndpoint is { } endpoint) metrics.AddOtlpExporter(otlp => otlp.Endpoint = endpoint);
+                if (settings.OtlpMetricsEndpoint is { } endpoint)
+                    metrics.AddOtlpExporter(otlp =>
+                    {
+                        otlp.Protocol = settings.OtlpProtocol;
+                        otlp.Endpoint = endpoint;
+                    });
             });
     }
 }

@@ -1,14 +1,27 @@
+using OpenTelemetry.Exporter;
+
 namespace Orders.Gateway.Telemetry;
 
 /// <summary>
-/// "OpenTelemetry:Metrics:Enabled" (default true) and where OTLP goes: "OpenTelemetry:Otlp:Endpoint", else the
-/// standard OTEL_EXPORTER_OTLP_ENDPOINT. Read and checked at start: a value that cannot mean anything stops the node.
+/// "OpenTelemetry:Metrics:Enabled" (default true) and where OTLP goes: "OpenTelemetry:Otlp:Endpoint" and
+/// "OpenTelemetry:Otlp:Protocol", else the standard OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL.
+/// Read and checked at start: a value that cannot mean anything stops the node.
 /// </summary>
-public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint)
+public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, OtlpExportProtocol OtlpProtocol = OtlpExportProtocol.Grpc)
 {
     public const string MetricsEnabledKey = "OpenTelemetry:Metrics:Enabled";
     public const string OtlpEndpointKey = "OpenTelemetry:Otlp:Endpoint";
     public const string StandardOtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpProtocolKey = "OpenTelemetry:Otlp:Protocol";
+    public const string StandardOtlpProtocolKey = "OTEL_EXPORTER_OTLP_PROTOCOL";
+
+    /// <summary>
+    /// Where metrics are sent. Both endpoint settings name the collector's base address, as the OTLP specification
+    /// defines the standard variable: over HTTP the signal's path (/v1/metrics) is added to it; gRPC takes it as is.
+    /// </summary>
+    public Uri? OtlpMetricsEndpoint => OtlpEndpoint is { } endpoint && OtlpProtocol == OtlpExportProtocol.HttpProtobuf
+        ? new Uri(endpoint, endpoint.AbsolutePath.TrimEnd('/') + "/v1/metrics")
+        : OtlpEndpoint;
 
     public static TelemetrySettings From(IConfiguration configuration)
     {
@@ -17,15 +30,24 @@ public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint)
         if (!string.IsNullOrWhiteSpace(enabledText) && !bool.TryParse(enabledText, out enabled))
             throw new ArgumentException($"{MetricsEnabledKey} must be true or false, not '{enabledText}'");
 
-        var (key, endpointText) = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey])
-            ? (OtlpEndpointKey, configuration[OtlpEndpointKey])
-            : (StandardOtlpEndpointKey, configuration[StandardOtlpEndpointKey]);
+        var (key, endpointText) = FirstSet(configuration, OtlpEndpointKey, StandardOtlpEndpointKey);
         Uri? endpoint = null;
         if (!string.IsNullOrWhiteSpace(endpointText))
             // The exporter itself would log a warning and send to localhost instead; "collector:4317" even parses as a URI.
             endpoint = Uri.TryCreate(endpointText, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
                 ? uri
                 : throw new ArgumentException($"{key} must be an absolute http(s) URL such as http://127.0.0.1:4317, not '{endpointText}'");
-        return new TelemetrySettings(enabled, endpoint);
+
+        var (protocolKey, protocolText) = FirstSet(configuration, OtlpProtocolKey, StandardOtlpProtocolKey);
+        var protocol = protocolText?.Trim() switch
+        {
+            null or "" or "grpc" => OtlpExportProtocol.Grpc,
+            "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
+            _ => throw new ArgumentException($"{protocolKey} must be grpc or http/protobuf, not '{protocolText}'"),
+        };
+        return new TelemetrySettings(enabled, endpoint, protocol);
     }
+
+    private static (string Key, string? Value) FirstSet(IConfiguration configuration, string ours, string standard) =>
+        !string.IsNullOrWhiteSpace(configuration[ours]) ? (ours, configuration[ours]) : (standard, configuration[standard]);
 }

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Orders.Gateway.Tests.Support;
+
+/// <summary>
+/// An OTLP metrics receiver on loopback, as a collector would listen: gRPC (HTTP/2 without TLS, the
+/// MetricsService/Export method) or HTTP (POST /v1/metrics), both carrying protobuf. It keeps what it was sent, and
+/// answers each export with an empty ExportMetricsServiceResponse (accepted in full).
+/// </summary>
+public sealed class OtlpReceiver : IAsyncDisposable
+{
+    public const string GrpcExportPath = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+    public const string HttpExportPath = "/v1/metrics";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<(string Path, byte[] Body)> _exports = new();
+
+    private OtlpReceiver(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IReadOnlyList<(string Path, byte[] Body)> Exports => _exports.ToList();
+
+    /// <summary>Did any export carry <paramref name="text"/>? Protobuf writes strings (metric names, attribute values) as plain UTF-8.</summary>
+    public bool Received(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return _exports.Any(e => e.Body.AsSpan().IndexOf(bytes) >= 0);
+    }
+
+    public static async Task<OtlpReceiver> StartAsync(bool grpc)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        // A cleartext endpoint speaks HTTP/2 only when told to: OTLP/gRPC clients use prior knowledge.
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
+        var app = builder.Build();
+        var receiver = new OtlpReceiver(app);
+        app.MapPost(grpc ? GrpcExportPath : HttpExportPath, async (HttpContext http) =>
+        {
+            using var body = new MemoryStream();
+            await http.Request.Body.CopyToAsync(body);
+            receiver._exports.Enqueue((http.Request.Path, body.ToArray()));
+            if (grpc)
+            {
+                http.Response.ContentType = "application/grpc";
+                http.Response.AppendTrailer("grpc-status", "0");
+                await http.Response.Body.WriteAsync(new byte[5]); // one message, uncompressed, of length 0
+            }
+            else
+            {
+                http.Response.ContentType = "application/x-protobuf";
+            }
+        });
+        await app.StartAsync();
+        receiver.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
