@@ -74,19 +74,26 @@ public abstract class JournalDatabase(JournalConfig config) : IAsyncDisposable
     }
 
     /// <summary>
-    /// Rows carrying <paramref name="tag"/> after <paramref name="afterOrdering"/>, counted up to <paramref name="atMost"/>:
-    /// how far an event-stream consumer is behind. The same filter as the read journal's, so a range scan of the key.
+    /// How many rows carrying <paramref name="tag"/> follow <paramref name="afterOrdering"/>: how far an event-stream
+    /// consumer is behind. Exact within the next <paramref name="exactWithin"/> rows, each further row counted as one
+    /// (an upper bound), so that measuring a consumer far behind reads a bounded range of the key, never the whole journal.
     /// </summary>
-    public async Task<long> CountTaggedAfterAsync(string tag, long afterOrdering, long atMost, CancellationToken ct)
+    public async Task<long> CountTaggedAfterAsync(string tag, long afterOrdering, long exactWithin, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
         await using var command = connection.CreateCommand();
+        var (ordering, tags) = (Quote(Columns.Ordering), Quote(Columns.Tags));
         command.CommandText = _taggedAfterSql ??=
-            $"SELECT COUNT(*) FROM (SELECT 1 FROM {Table} WHERE {Quote(Columns.Ordering)} > @after AND {Quote(Columns.Tags)} LIKE @tag LIMIT @most) behind";
+            $"SELECT (SELECT COUNT(*) FROM (SELECT {tags} FROM {Table} WHERE {ordering} > @after ORDER BY {ordering} LIMIT @within) next_rows " +
+            $"WHERE next_rows.{tags} LIKE @tag), (SELECT MAX({ordering}) FROM {Table})";
         Add(command, "after", afterOrdering);
+        Add(command, "within", exactWithin);
         Add(command, "tag", $"%{config.PluginConfig.TagSeparator}{tag}{config.PluginConfig.TagSeparator}%");
-        Add(command, "most", atMost);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var tagged = Convert.ToInt64(reader.GetValue(0));
+        var head = reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1));
+        return tagged + Math.Max(0, head - afterOrdering - exactWithin);
     }
 
     /// <summary>Writes one row of a table of its own: the database answers and accepts writes (a read-only SQLite file does not).</summary>

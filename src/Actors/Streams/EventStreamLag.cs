@@ -10,8 +10,11 @@ namespace Orders.Actors.Streams;
 /// </summary>
 public sealed class EventStreamLag : IExtension
 {
-    /// <summary>Counting stops here: a consumer this far behind is reported at this figure, so one scrape never reads the whole journal.</summary>
-    public const long CountedAtMost = 100_000;
+    /// <summary>
+    /// The journal rows after a consumer's offset that are read to count its events exactly; each row beyond counts as one
+    /// (an upper bound), so measuring a consumer far behind never reads the whole journal.
+    /// </summary>
+    public const long ExactWithin = 10_000;
 
     private readonly ConcurrentDictionary<string, long> _offsets = new();
     private volatile Func<string, long, long, CancellationToken, Task<long>>? _countTaggedAfter;
@@ -24,7 +27,7 @@ public sealed class EventStreamLag : IExtension
     /// <summary>The consumer no longer runs here (it stopped, or its singleton moved to another node).</summary>
     public void Stopped(string consumer) => _offsets.TryRemove(consumer, out _);
 
-    /// <summary>Given by the journal: the rows carrying a tag after an offset, counting at most a limit.</summary>
+    /// <summary>Given by the journal: the rows carrying a tag after an offset, exact within a number of rows (<see cref="ExactWithin"/>).</summary>
     public void UseJournal(Func<string, long, long, CancellationToken, Task<long>> countTaggedAfter) => _countTaggedAfter = countTaggedAfter;
 
     /// <summary>Each consumer running here and the events it is behind; empty when the journal cannot count.</summary>
@@ -33,7 +36,7 @@ public sealed class EventStreamLag : IExtension
         if (_countTaggedAfter is not { } count) return [];
         var lags = new List<(string, long)>();
         foreach (var (consumer, offset) in _offsets.ToArray())
-            lags.Add((consumer, await count(OrderEventStream.Tag, offset, CountedAtMost, ct).ConfigureAwait(false)));
+            lags.Add((consumer, await count(OrderEventStream.Tag, offset, ExactWithin, ct).ConfigureAwait(false)));
         return lags;
     }
 }
