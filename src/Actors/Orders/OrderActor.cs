@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -62,7 +63,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
         Command<PlaceOrder>(Place);
         Command<GetOrder>(_ => Sender.Tell(_state.Exists ? _state.ToView() : NotFound()));
-        Command<CancelOrder>(c => Decide(_state.Cancel(c.Reason, Now), Sender));
+        Command<CancelOrder>(c => Decide(_state.Cancel(c.Reason, Now), Sender, OrderTracing.StartProcessing(nameof(CancelOrder), c.OrderId, c.Context, null)));
         Command<ReplayParkedSteps>(r => Decide(_state.ReplayParked(Now, r.Steps), Sender));
         Command<WatchOrder>(Watch);
         Command<UnwatchOrder>(u => { _watchers.Remove(u.Subscriber); Context.Unwatch(u.Subscriber); });
@@ -87,29 +88,43 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     private void Place(PlaceOrder command)
     {
+        // The span covers deciding and persisting what the command decided; the caller's answer may wait for more.
+        var span = OrderTracing.StartProcessing(nameof(PlaceOrder), command.OrderId, command.Context, command.Mode);
         var decision = _state.Place(command, Now);
         if (decision.IsRejected)
         {
             Sender.Tell(decision.Rejection!);
+            OrderTracing.End(span, decision.Rejection!.Reason);
             return;
         }
         if (decision.Events.Count == 0 && _state.ReplyReady(command.Mode))
         {
             Sender.Tell(_state.ToView()); // the same order again: answered from the record, nothing charged twice
+            OrderTracing.End(span);
             return;
         }
         _waiting.Add((Sender, command.Mode));
-        Persist(decision.Events, Sender);
+        Persist(decision.Events, Sender, () => OrderTracing.End(span));
     }
 
-    private void Decide(OrderDecision decision, IActorRef replyTo)
+    private void Decide(OrderDecision decision, IActorRef replyTo, Activity? span = null)
     {
         if (decision.IsRejected)
+        {
             replyTo.Tell(decision.Rejection!);
+            OrderTracing.End(span, decision.Rejection!.Reason);
+        }
         else if (decision.Events.Count == 0)
+        {
             replyTo.Tell(_state.ToView());
+            OrderTracing.End(span);
+        }
         else
-            Persist(decision.Events, replyTo, () => replyTo.Tell(_state.ToView()));
+            Persist(decision.Events, replyTo, () =>
+            {
+                replyTo.Tell(_state.ToView());
+                OrderTracing.End(span);
+            });
     }
 
     private void Watch(WatchOrder watch)

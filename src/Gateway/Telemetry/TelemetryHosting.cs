@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OpenTelemetry.Resources;
 using Orders.Actors.Telemetry;
 
@@ -9,28 +11,37 @@ public static class TelemetryHosting
 {
     /// <summary>
     /// The order system's meter, and (unless turned off) OpenTelemetry collecting it with ASP.NET Core's, Kestrel's and
-    /// the runtime's own, for the Prometheus endpoint and, when an endpoint is configured, OTLP.
+    /// the runtime's own, for the Prometheus endpoint and, when an endpoint is configured, OTLP. Spans (the order
+    /// system's and ASP.NET Core's) are collected only when they have somewhere to go: an OTLP endpoint.
     /// </summary>
     public static void AddOrderTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings)
     {
         // Always there: an instrument nobody listens to costs a branch per measurement.
         builder.Services.AddSingleton<OrderMetrics>();
-        if (!settings.MetricsEnabled) return;
-        // This host's order meter only (MeterScope.Local, through the host's meter factory): nodes sharing one process,
-        // as in the specs, keep their own counts. AddMeter would subscribe by name, process-wide.
-        builder.Metrics.EnableMetrics(OrderMetrics.MeterName, instrumentName: null, listenerName: "OpenTelemetry", scopes: MeterScope.Local);
-        builder.Services.AddHostedService<ReadModelGauges>();
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("orders-gateway"))
-            .WithMetrics(metrics =>
+        var tracing = settings.TracingEnabled && settings.OtlpTracesEndpoint is not null;
+        if (!settings.MetricsEnabled && !tracing) return;
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("orders-gateway"));
+        if (settings.MetricsEnabled)
+        {
+            // This host's order meter only (MeterScope.Local, through the host's meter factory): nodes sharing one process,
+            // as in the specs, keep their own counts. AddMeter would subscribe by name, process-wide.
+            builder.Metrics.EnableMetrics(OrderMetrics.MeterName, instrumentName: null, listenerName: "OpenTelemetry", scopes: MeterScope.Local);
+            builder.Services.AddHostedService<ReadModelGauges>();
+            telemetry.WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter();
-                if (settings.OtlpMetricsEndpoint is { } endpoint)
-                    metrics.AddOtlpExporter(otlp =>
-                    {
-                        otlp.Protocol = settings.OtlpProtocol;
-                        otlp.Endpoint = endpoint;
-                    });
+                if (settings.OtlpMetricsEndpoint is { } endpoint) metrics.AddOtlpExporter(otlp => Export(otlp, settings, endpoint));
             });
+        }
+        if (tracing)
+            // Sampling: the SDK's default, parent-based always-on (a caller's sampled flag is followed).
+            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName).AddAspNetCoreInstrumentation()
+                .AddOtlpExporter(otlp => Export(otlp, settings, settings.OtlpTracesEndpoint!)));
+    }
+
+    private static void Export(OtlpExporterOptions otlp, TelemetrySettings settings, Uri endpoint)
+    {
+        otlp.Protocol = settings.OtlpProtocol;
+        otlp.Endpoint = endpoint;
     }
 }

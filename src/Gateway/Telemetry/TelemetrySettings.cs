@@ -3,13 +3,14 @@ using OpenTelemetry.Exporter;
 namespace Orders.Gateway.Telemetry;
 
 /// <summary>
-/// "OpenTelemetry:Metrics:Enabled" (default true) and where OTLP goes: "OpenTelemetry:Otlp:Endpoint" and
+/// "OpenTelemetry:Metrics:Enabled" and "OpenTelemetry:Tracing:Enabled" (both default true) and where OTLP goes: "OpenTelemetry:Otlp:Endpoint" and
 /// "OpenTelemetry:Otlp:Protocol", else the standard OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL.
 /// Read and checked at start: a value that cannot mean anything stops the node.
 /// </summary>
-public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, OtlpExportProtocol OtlpProtocol = OtlpExportProtocol.Grpc)
+public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, OtlpExportProtocol OtlpProtocol = OtlpExportProtocol.Grpc, bool TracingEnabled = true)
 {
     public const string MetricsEnabledKey = "OpenTelemetry:Metrics:Enabled";
+    public const string TracingEnabledKey = "OpenTelemetry:Tracing:Enabled";
     public const string OtlpEndpointKey = "OpenTelemetry:Otlp:Endpoint";
     public const string StandardOtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string OtlpProtocolKey = "OpenTelemetry:Otlp:Protocol";
@@ -19,16 +20,19 @@ public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, O
     /// Where metrics are sent. Both endpoint settings name the collector's base address, as the OTLP specification
     /// defines the standard variable: over HTTP the signal's path (/v1/metrics) is added to it; gRPC takes it as is.
     /// </summary>
-    public Uri? OtlpMetricsEndpoint => OtlpEndpoint is { } endpoint && OtlpProtocol == OtlpExportProtocol.HttpProtobuf
-        ? new Uri(endpoint, endpoint.AbsolutePath.TrimEnd('/') + "/v1/metrics")
+    public Uri? OtlpMetricsEndpoint => SignalEndpoint("metrics");
+
+    /// <summary>Where spans are sent: the same collector, /v1/traces over HTTP.</summary>
+    public Uri? OtlpTracesEndpoint => SignalEndpoint("traces");
+
+    private Uri? SignalEndpoint(string signal) => OtlpEndpoint is { } endpoint && OtlpProtocol == OtlpExportProtocol.HttpProtobuf
+        ? new Uri(endpoint, endpoint.AbsolutePath.TrimEnd('/') + "/v1/" + signal)
         : OtlpEndpoint;
 
     public static TelemetrySettings From(IConfiguration configuration)
     {
-        var enabledText = configuration[MetricsEnabledKey];
-        var enabled = true;
-        if (!string.IsNullOrWhiteSpace(enabledText) && !bool.TryParse(enabledText, out enabled))
-            throw new ArgumentException($"{MetricsEnabledKey} must be true or false, not '{enabledText}'");
+        var enabled = Switch(configuration, MetricsEnabledKey);
+        var tracing = Switch(configuration, TracingEnabledKey);
 
         var (key, endpointText) = FirstSet(configuration, OtlpEndpointKey, StandardOtlpEndpointKey);
         Uri? endpoint = null;
@@ -45,7 +49,16 @@ public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, O
             "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
             _ => throw new ArgumentException($"{protocolKey} must be grpc or http/protobuf, not '{protocolText}'"),
         };
-        return new TelemetrySettings(enabled, endpoint, protocol);
+        return new TelemetrySettings(enabled, endpoint, protocol, tracing);
+    }
+
+    private static bool Switch(IConfiguration configuration, string key)
+    {
+        var text = configuration[key];
+        var on = true;
+        if (!string.IsNullOrWhiteSpace(text) && !bool.TryParse(text, out on))
+            throw new ArgumentException($"{key} must be true or false, not '{text}'");
+        return on;
     }
 
     private static (string Key, string? Value) FirstSet(IConfiguration configuration, string ours, string standard) =>

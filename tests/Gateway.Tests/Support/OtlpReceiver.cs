@@ -10,14 +10,16 @@ using Microsoft.Extensions.Logging;
 namespace Orders.Gateway.Tests.Support;
 
 /// <summary>
-/// An OTLP metrics receiver on loopback, as a collector would listen: gRPC (HTTP/2 without TLS, the
-/// MetricsService/Export method) or HTTP (POST /v1/metrics), both carrying protobuf. It keeps what it was sent, and
-/// answers each export with an empty ExportMetricsServiceResponse (accepted in full).
+/// An OTLP receiver of metrics and spans on loopback, as a collector would listen: gRPC (HTTP/2 without TLS, the
+/// MetricsService and TraceService Export methods) or HTTP (POST /v1/metrics, /v1/traces), all carrying protobuf. It
+/// keeps what it was sent, and answers each export with an empty response (accepted in full).
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     public const string GrpcExportPath = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
     public const string HttpExportPath = "/v1/metrics";
+    public const string GrpcTraceExportPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+    public const string HttpTraceExportPath = "/v1/traces";
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string Path, byte[] Body)> _exports = new();
@@ -29,11 +31,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<(string Path, byte[] Body)> Exports => _exports.ToList();
 
     /// <summary>Did any export carry <paramref name="text"/>? Protobuf writes strings (metric names, attribute values) as plain UTF-8.</summary>
-    public bool Received(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        return _exports.Any(e => e.Body.AsSpan().IndexOf(bytes) >= 0);
-    }
+    public bool Received(string text, string? path = null) => Received(Encoding.UTF8.GetBytes(text), path);
+
+    /// <summary>Did any export (to <paramref name="path"/>, if given) carry these bytes (a trace id is 16 raw bytes)?</summary>
+    public bool Received(byte[] bytes, string? path = null) =>
+        _exports.Any(e => (path is null || e.Path == path) && e.Body.AsSpan().IndexOf(bytes) >= 0);
 
     public static async Task<OtlpReceiver> StartAsync(bool grpc)
     {
@@ -43,7 +45,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
-        app.MapPost(grpc ? GrpcExportPath : HttpExportPath, async (HttpContext http) =>
+        async Task Export(HttpContext http)
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
@@ -58,7 +60,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
             {
                 http.Response.ContentType = "application/x-protobuf";
             }
-        });
+        }
+        app.MapPost(grpc ? GrpcExportPath : HttpExportPath, Export);
+        app.MapPost(grpc ? GrpcTraceExportPath : HttpTraceExportPath, Export);
         await app.StartAsync();
         receiver.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return receiver;
