@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
@@ -16,24 +15,17 @@ public sealed class OtlpExportSpecs
         await using var collector = await OtlpReceiver.StartAsync(grpc: protocol == "grpc");
         await using var server = await GatewayServer.StartAsync(null, null,
             $"--OpenTelemetry:Otlp:Endpoint={collector.BaseAddress}", $"--OpenTelemetry:Otlp:Protocol={protocol}", "--OpenTelemetry:Metrics:Enabled=false");
-        var (traceId, callerSpan) = (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
-        var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "Orders" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity => { if (activity.TraceId == traceId) spans.Enqueue(activity); },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var trace = new SpanCapture();
 
         var order = GatewayServer.Order(mode: ResponseMode.Sync);
-        var placed = await server.Client.PlaceOrderAsync(order, new global::Grpc.Core.Metadata { { "traceparent", $"00-{traceId.ToHexString()}-{callerSpan.ToHexString()}-01" } });
+        var placed = await server.Client.PlaceOrderAsync(order, trace.Headers);
         Assert.Equal(OrderStatus.Completed, placed.Order.Status);
 
         // The call continues the caller's trace; the order actor's processing of the command is a CONSUMER span under it.
-        var call = await Poll.UntilAsync(() => Task.FromResult(spans.FirstOrDefault(s => s.Source.Name == "Microsoft.AspNetCore")),
-            s => s is not null, "the gRPC call made no span in the caller's trace");
-        Assert.Equal(callerSpan, call!.ParentSpanId);
+        var spans = await trace.WaitForAsync(s => s.Any(x => x.Source.Name == "Microsoft.AspNetCore") && s.Any(x => x.DisplayName == "process order"),
+            "the gRPC call and the order's processing made no spans in the caller's trace");
+        var call = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore");
+        Assert.Equal(trace.CallerSpanId, call.ParentSpanId);
         var processing = Assert.Single(spans, s => s.Source.Name == "Orders" && s.DisplayName == "process order");
         Assert.Equal(call.SpanId, processing.ParentSpanId);
         Assert.Equal(ActivityKind.Consumer, processing.Kind);
@@ -45,7 +37,7 @@ public sealed class OtlpExportSpecs
         Assert.NotNull(processing.GetTagItem("messaging.message.conversation_id"));
 
         // And the exporter sent both to the collector, in that trace.
-        await Poll.UntilAsync(() => Task.FromResult(collector.Received("process order", exportPath) && collector.Received(Convert.FromHexString(traceId.ToHexString()), exportPath)),
+        await Poll.UntilAsync(() => Task.FromResult(collector.Received("process order", exportPath) && collector.Received(Convert.FromHexString(trace.TraceId.ToHexString()), exportPath)),
             received => received, $"no span export over {protocol} carried the order's span in the caller's trace ({collector.Exports.Count} exports received)");
     }
 

@@ -35,6 +35,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<StepId, (int Attempts, bool Awaiting, DateTimeOffset SentAt)> _delivery = new();
     private OrderState _state;
     private bool _paymentInFlight;
+    private Activity? _paymentSpan;
+    private TimeSpan _paymentBackoff;
     private bool _handingOff;
     private IActorRef? _commandSender;
 
@@ -147,7 +149,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         _paymentInFlight = true;
         var details = _state.Details!;
         var timeout = _settings.PaymentTimeout;
-        var request = new AuthorizePayment(_state.OrderId, details.TotalMinor, details.Currency, details.PaymentToken, OrderContext);
+        _paymentSpan = OrderTracing.StartPaymentAttempt(_state.OrderId, OrderContext, attempt, _paymentBackoff);
+        var request = new AuthorizePayment(_state.OrderId, details.TotalMinor, details.Currency, details.PaymentToken, OrderTracing.Under(_paymentSpan, OrderContext));
         _services.Payment.Ask<PaymentReply>(request, timeout).ContinueWith(t => new PaymentAttemptResult(attempt,
                 t.IsCompletedSuccessfully ? t.Result : new PaymentError(request.OrderId, $"no answer within {timeout.TotalMilliseconds:0} ms")),
             TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
@@ -155,12 +158,16 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     private void OnPaymentAnswer(PaymentAttemptResult result)
     {
+        _paymentSpan?.SetTag("order.payment.outcome", result.Reply.GetType().Name);
+        OrderTracing.End(_paymentSpan, result.Reply is PaymentError or PaymentUnavailable ? Describe(result.Reply) : null);
+        _paymentSpan = null;
         switch (PaymentPolicy.After(result.Attempt, result.Reply, _settings))
         {
             case PaymentPolicy.RetryAfter retry:
                 using (_log.ForOrder(_state.OrderId, _state.CorrelationId))
                     _log.PaymentRetrying(_state.OrderId, result.Attempt, Describe(result.Reply), retry.Delay.TotalMilliseconds);
                 Timers.StartSingleTimer("payment", new RetryPayment(result.Attempt + 1), retry.Delay);
+                _paymentBackoff = retry.Delay;
                 Persist(_state.RecordPaymentAttemptFailure(result.Attempt, Describe(result.Reply), Now + retry.Delay, Now).Events, null);
                 break;
             case PaymentPolicy.Decide decide:

@@ -27,15 +27,42 @@ public static class OrderTracing
         var activity = Source.StartActivity("process order", ActivityKind.Consumer, parent);
         Activity.Current = outer;
         if (activity is null) return null;
-        activity.SetTag("messaging.system", "akka");
-        activity.SetTag("messaging.operation.name", "process");
-        activity.SetTag("messaging.operation.type", "process");
-        activity.SetTag("messaging.destination.name", "order");
-        activity.SetTag("messaging.message.conversation_id", context.CorrelationId);
-        activity.SetTag("order.id", orderId);
+        Messaging(activity, "process", "order", context.CorrelationId, orderId);
         activity.SetTag("order.command", command);
         if (mode is { } m) activity.SetTag("order.mode", Spelling.Snake(m));
         return activity;
+    }
+
+    /// <summary>
+    /// One attempt of the synchronous payment ask: a CLIENT span under the order's context, with the attempt number and
+    /// the backoff waited before it. Its context goes out with the request, so the provider's work is beneath it.
+    /// </summary>
+    public static Activity? StartPaymentAttempt(string orderId, MessageContext order, int attempt, TimeSpan waited)
+    {
+        if (!Source.HasListeners()) return null;
+        ActivityContext.TryParse(order.TraceParent, order.TraceState, isRemote: true, out var parent);
+        var outer = Activity.Current;
+        var activity = Source.StartActivity("send payment", ActivityKind.Client, parent);
+        Activity.Current = outer;
+        if (activity is null) return null;
+        Messaging(activity, "send", "payment", order.CorrelationId, orderId);
+        activity.SetTag("order.payment.attempt", attempt);
+        activity.SetTag("order.payment.backoff_ms", (long)waited.TotalMilliseconds);
+        return activity;
+    }
+
+    /// <summary>The context to send on with a request made under <paramref name="span"/> (the order's own without one).</summary>
+    public static MessageContext Under(Activity? span, MessageContext order) =>
+        span is null ? order : order with { TraceParent = span.Id!, TraceState = span.TraceStateString };
+
+    private static void Messaging(Activity activity, string operation, string destination, string conversation, string orderId)
+    {
+        activity.SetTag("messaging.system", "akka");
+        activity.SetTag("messaging.operation.name", operation);
+        activity.SetTag("messaging.operation.type", operation);
+        activity.SetTag("messaging.destination.name", destination);
+        activity.SetTag("messaging.message.conversation_id", conversation);
+        activity.SetTag("order.id", orderId);
     }
 
     /// <summary>Ends a span without touching the calling thread's current activity.</summary>

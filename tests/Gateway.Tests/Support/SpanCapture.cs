@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Orders.Gateway.Tests.Support;
+
+/// <summary>
+/// The spans of one trace as they end, from the order system's and ASP.NET Core's sources. A listener is process-wide
+/// and other specs run beside this one: only the trace the spec started (its own traceparent) is kept.
+/// </summary>
+public sealed class SpanCapture : IDisposable
+{
+    private readonly ConcurrentQueue<Activity> _spans = new();
+    private readonly ActivityListener _listener;
+
+    public SpanCapture()
+    {
+        TraceId = ActivityTraceId.CreateRandom();
+        CallerSpanId = ActivitySpanId.CreateRandom();
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Orders" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { if (activity.TraceId == TraceId) _spans.Enqueue(activity); },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public ActivityTraceId TraceId { get; }
+    public ActivitySpanId CallerSpanId { get; }
+
+    /// <summary>A gRPC call's metadata that makes it part of this trace, as a traced client would send it.</summary>
+    public global::Grpc.Core.Metadata Headers => new() { { "traceparent", $"00-{TraceId.ToHexString()}-{CallerSpanId.ToHexString()}-01" } };
+
+    public IReadOnlyList<Activity> Spans => _spans.ToList();
+
+    /// <summary>Waits until the trace holds spans that <paramref name="done"/> accepts (spans end asynchronously).</summary>
+    public Task<IReadOnlyList<Activity>> WaitForAsync(Func<IReadOnlyList<Activity>, bool> done, string what) =>
+        Poll.UntilAsync(() => Task.FromResult(Spans), done, what);
+
+    public void Dispose() => _listener.Dispose();
+}
