@@ -21,13 +21,8 @@ public static class OrderTracing
     /// </summary>
     public static Activity? StartProcessing(string command, string orderId, MessageContext context, ResponseMode? mode)
     {
-        if (!Source.HasListeners()) return null;
-        ActivityContext.TryParse(context.TraceParent, context.TraceState, isRemote: true, out var parent);
-        var outer = Activity.Current;
-        var activity = Source.StartActivity("process order", ActivityKind.Consumer, parent);
-        Activity.Current = outer;
+        var activity = Start("process", "order", ActivityKind.Consumer, context, orderId);
         if (activity is null) return null;
-        Messaging(activity, "process", "order", context.CorrelationId, orderId);
         activity.SetTag("order.command", command);
         if (mode is { } m) activity.SetTag("order.mode", Spelling.Snake(m));
         return activity;
@@ -39,13 +34,8 @@ public static class OrderTracing
     /// </summary>
     public static Activity? StartPaymentAttempt(string orderId, MessageContext order, int attempt, TimeSpan waited)
     {
-        if (!Source.HasListeners()) return null;
-        ActivityContext.TryParse(order.TraceParent, order.TraceState, isRemote: true, out var parent);
-        var outer = Activity.Current;
-        var activity = Source.StartActivity("send payment", ActivityKind.Client, parent);
-        Activity.Current = outer;
+        var activity = Start("send", "payment", ActivityKind.Client, order, orderId);
         if (activity is null) return null;
-        Messaging(activity, "send", "payment", order.CorrelationId, orderId);
         activity.SetTag("order.payment.attempt", attempt);
         activity.SetTag("order.payment.backoff_ms", (long)waited.TotalMilliseconds);
         return activity;
@@ -55,14 +45,20 @@ public static class OrderTracing
     public static MessageContext Under(Activity? span, MessageContext order) =>
         span is null ? order : order with { TraceParent = span.Id!, TraceState = span.TraceStateString };
 
-    private static void Messaging(Activity activity, string operation, string destination, string conversation, string orderId)
+    /// <summary>A span "{operation} {destination}" under the message's context, with the messaging attributes; null when nobody listens.</summary>
+    private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId)
     {
-        activity.SetTag("messaging.system", "akka");
-        activity.SetTag("messaging.operation.name", operation);
-        activity.SetTag("messaging.operation.type", operation);
-        activity.SetTag("messaging.destination.name", destination);
-        activity.SetTag("messaging.message.conversation_id", conversation);
-        activity.SetTag("order.id", orderId);
+        if (!Source.HasListeners()) return null;
+        ActivityContext.TryParse(context.TraceParent, context.TraceState, isRemote: true, out var parent);
+        var outer = Activity.Current;
+        var activity = Source.StartActivity($"{operation} {destination}", kind, parent);
+        Activity.Current = outer;
+        return activity?.SetTag("messaging.system", "akka")
+            .SetTag("messaging.operation.name", operation)
+            .SetTag("messaging.operation.type", operation)
+            .SetTag("messaging.destination.name", destination)
+            .SetTag("messaging.message.conversation_id", context.CorrelationId)
+            .SetTag("order.id", orderId);
     }
 
     /// <summary>Ends a span without touching the calling thread's current activity.</summary>
