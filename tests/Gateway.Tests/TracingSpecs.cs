@@ -37,4 +37,41 @@ public sealed class TracingSpecs
         Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Error, ActivityStatusCode.Unset], attempts.Select(a => a.Status));
         Assert.Equal("PaymentApproved", attempts[2].GetTagItem("order.payment.outcome"));
     }
+
+    [Fact]
+    public async Task Each_step_delivery_is_a_producer_span_and_the_services_work_a_consumer_span_beneath_it_redeliveries_included()
+    {
+        await using var collector = await OtlpReceiver.StartAsync(grpc: false);
+        await using var server = await GatewayServer.StartAsync(null, null,
+            $"--OpenTelemetry:Otlp:Endpoint={collector.BaseAddress}", "--OpenTelemetry:Otlp:Protocol=http/protobuf", "--OpenTelemetry:Metrics:Enabled=false");
+        using var trace = new SpanCapture();
+        server.Providers.Simulations[ProviderKind.Email].FailNextCalls(1);
+
+        var placed = await server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid), trace.Headers);
+        Assert.Equal(OrderStatus.Completed, (await server.WaitForTerminalAsync(placed.Order.OrderId)).Status);
+
+        var spans = await trace.WaitForAsync(s => s.Count(x => x.DisplayName == "process email") >= 2 && s.Any(x => x.DisplayName == "process warehouse"),
+            "the steps' deliveries never made their spans");
+        var call = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore");
+        var sends = spans.Where(s => s.Kind == ActivityKind.Producer).ToList();
+        Assert.All(sends, send =>
+        {
+            Assert.Equal(call.SpanId, send.ParentSpanId); // under the order's own context: the call that placed it
+            Assert.Equal(placed.Order.OrderId, send.GetTagItem("order.id"));
+        });
+        // Every delivery the worker performed is a CONSUMER span under the delivery that sent it.
+        var consumers = spans.Where(s => s.Kind == ActivityKind.Consumer && s.DisplayName is not ("process order" or "process payment")).ToList();
+        Assert.All(consumers, c => Assert.Contains(sends, send => send.SpanId == c.ParentSpanId));
+        // The payment service's work is under the synchronous ask's attempt, as a step's is under its delivery.
+        Assert.Equal(Assert.Single(spans, s => s.DisplayName == "send payment").SpanId, Assert.Single(spans, s => s.DisplayName == "process payment").ParentSpanId);
+        Assert.Contains(sends, s => s.DisplayName == "send reserve-stock");
+        Assert.Contains(sends, s => s.DisplayName == "send create-shipment");
+
+        // The confirmation failed once and was redelivered: two deliveries, attempts 1 and 2, the first one's work in error.
+        var confirmations = sends.Where(s => s.DisplayName == "send send-confirmation").OrderBy(s => s.StartTimeUtc).ToList();
+        Assert.Equal([1, 2], confirmations.Select(s => (int)s.GetTagItem("order.step.attempt")!));
+        var emails = consumers.Where(c => c.DisplayName == "process email").OrderBy(c => c.StartTimeUtc).ToList();
+        Assert.Equal(confirmations.Select(s => s.SpanId), emails.Select(e => e.ParentSpanId));
+        Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Unset], emails.Select(e => e.Status));
+    }
 }

@@ -192,14 +192,16 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         // Attempts already on record (before a restart or hand-off) count towards parking.
         var attempts = _delivery.TryGetValue(step, out var delivery) ? delivery.Attempts : _state.Retries.GetValueOrDefault(step)?.Attempts ?? 0;
         _delivery[step] = (attempts + 1, true, Now);
-        _services.For(step.Kind).Tell(StepRequest(step));
+        var span = OrderTracing.StartStepDelivery(_state.OrderId, OrderContext, step, attempts + 1);
+        _services.For(step.Kind).Tell(StepRequest(step, OrderTracing.Under(span, OrderContext)));
+        OrderTracing.End(span);
         Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
     }
 
-    private PerformStep StepRequest(StepId step)
+    private PerformStep StepRequest(StepId step, MessageContext context)
     {
         var occurredAt = step.Kind == StepKind.NotifyWebhook ? _state.EnteredAt(Enum.Parse<OrderStatus>(step.Subject!)) : null;
-        return new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, OrderContext, occurredAt, _state.Reason);
+        return new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, context, occurredAt, _state.Reason);
     }
 
     private void OnStepOutcome(StepOutcome outcome)
@@ -235,7 +237,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         if (recovered.Probe)
         {
             // Not an attempt: the redelivery timer keeps running, and a failed probe's answer is not awaited, so not recorded.
-            _services.For(step.Kind).Tell(StepRequest(step));
+            _services.For(step.Kind).Tell(StepRequest(step, OrderContext));
             return;
         }
         Timers.Cancel(step);

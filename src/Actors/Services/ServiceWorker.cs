@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using Orders.Actors.Telemetry;
@@ -16,7 +17,7 @@ public sealed class ServiceWorker : ReceiveActor
     /// <summary>Thrown on purpose: the supervisor's backoff is how this service stops hammering a dead provider.</summary>
     public sealed class ProviderTrippedException(string message) : Exception(message);
 
-    private sealed record InFlight(IServiceRequest Request, List<IActorRef> Waiters);
+    private sealed record InFlight(IServiceRequest Request, List<IActorRef> Waiters, Activity? Span);
 
     private readonly IServiceHandler _handler;
     private readonly SupervisionSettings _settings;
@@ -81,12 +82,15 @@ public sealed class ServiceWorker : ReceiveActor
             flight.Waiters.Add(replyTo);
             return;
         }
-        _inFlight[key] = new InFlight(request, [replyTo]);
-        Call(request).PipeTo(Self);
+        var span = OrderTracing.StartPerforming(_handler.Service, request.OrderId, request.Context);
+        _inFlight[key] = new InFlight(request, [replyTo], span);
+        Call(request, span).PipeTo(Self);
     }
 
-    private async Task<CallCompleted> Call(IServiceRequest request)
+    private async Task<CallCompleted> Call(IServiceRequest request, Activity? span)
     {
+        // The provider's own calls (HttpClient) go under this delivery's span; set here, it stays inside this call.
+        Activity.Current = span;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         timeout.CancelAfter(_settings.CallTimeout);
         try
@@ -107,7 +111,10 @@ public sealed class ServiceWorker : ReceiveActor
     private void Complete(CallCompleted completed)
     {
         if (_inFlight.Remove(completed.Key, out var flight))
+        {
             foreach (var waiter in flight.Waiters) waiter.Tell(completed.Reply);
+            OrderTracing.End(flight.Span, completed.Failure ?? (completed.Reply is StepOutcome { Kind: StepOutcomeKind.Failed } refused ? refused.Detail ?? "refused" : null));
+        }
 
         if (completed.Failure is null)
         {

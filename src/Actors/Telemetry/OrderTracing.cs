@@ -41,6 +41,23 @@ public static class OrderTracing
         return activity;
     }
 
+    /// <summary>
+    /// One delivery of a fire-and-forget step: a PRODUCER span under the order's context, ended as soon as the step is
+    /// sent (sending does not wait). Each redelivery is its own, with its attempt number.
+    /// </summary>
+    public static Activity? StartStepDelivery(string orderId, MessageContext order, StepId step, int attempt)
+    {
+        var activity = Start("send", new StepId(step.Kind).ToString(), ActivityKind.Producer, order, orderId);
+        return activity?.SetTag("order.step", step.ToString()).SetTag("order.step.attempt", attempt);
+    }
+
+    /// <summary>
+    /// A service performing a request (a step, or a payment attempt): a CONSUMER span under the context the request
+    /// carries, so each delivery the worker performs shows under the delivery that sent it.
+    /// </summary>
+    public static Activity? StartPerforming(string service, string orderId, MessageContext request) =>
+        Start("process", service, ActivityKind.Consumer, request, orderId);
+
     /// <summary>The context to send on with a request made under <paramref name="span"/> (the order's own without one).</summary>
     public static MessageContext Under(Activity? span, MessageContext order) =>
         span is null ? order : order with { TraceParent = span.Id!, TraceState = span.TraceStateString };
