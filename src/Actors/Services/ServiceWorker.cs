@@ -53,11 +53,14 @@ public sealed class ServiceWorker : ReceiveActor
         _stopping.Cancel();
         // Whoever waits on a call this incarnation started gets an answer now instead of a timeout later.
         foreach (var (_, flight) in _inFlight)
+        {
+            OrderTracing.End(flight.Span, $"{_handler.Service} worker stopped before the call finished ({_trippedBy ?? "stopping"})");
             foreach (var waiter in flight.Waiters)
             {
                 waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff, _trippedBy));
                 _healthListener.Tell(new ServiceGateway.HoldUntilRecovered(flight.Request, waiter));
             }
+        }
         _inFlight.Clear();
     }
 
