@@ -4,7 +4,7 @@ using Orders.Gateway.Tests.Support;
 
 namespace Orders.Gateway.Tests;
 
-/// <summary>With an OTLP endpoint set, a node pushes its metrics to a collector, over gRPC or HTTP, as well as serving /metrics.</summary>
+/// <summary>With an OTLP endpoint set, a node pushes its spans and its metrics to a collector, over gRPC or HTTP (and still serves /metrics).</summary>
 public sealed class OtlpExportSpecs
 {
     [Theory]
@@ -13,8 +13,7 @@ public sealed class OtlpExportSpecs
     public async Task A_node_exports_the_orders_spans_in_the_callers_trace(string protocol, string exportPath)
     {
         await using var collector = await OtlpReceiver.StartAsync(grpc: protocol == "grpc");
-        await using var server = await GatewayServer.StartAsync(null, null,
-            $"--OpenTelemetry:Otlp:Endpoint={collector.BaseAddress}", $"--OpenTelemetry:Otlp:Protocol={protocol}", "--OpenTelemetry:Metrics:Enabled=false");
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings(protocol, "--OpenTelemetry:Metrics:Enabled=false"));
         using var trace = new SpanCapture();
 
         var order = GatewayServer.Order(mode: ResponseMode.Sync);
@@ -47,8 +46,7 @@ public sealed class OtlpExportSpecs
     public async Task A_node_pushes_its_order_metrics_to_an_otlp_collector(string protocol, string exportPath)
     {
         await using var collector = await OtlpReceiver.StartAsync(grpc: protocol == "grpc");
-        await using var server = await GatewayServer.StartAsync(null, null,
-            $"--OpenTelemetry:Otlp:Endpoint={collector.BaseAddress}", $"--OpenTelemetry:Otlp:Protocol={protocol}", "--OTEL_METRIC_EXPORT_INTERVAL=500");
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings(protocol, "--OTEL_METRIC_EXPORT_INTERVAL=500"));
 
         var placed = await server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync));
         Assert.Equal(OrderStatus.Completed, placed.Order.Status);

@@ -12,8 +12,7 @@ public sealed class TracingSpecs
     public async Task Each_payment_attempt_is_a_client_span_with_its_number_and_the_backoff_waited_before_it()
     {
         await using var collector = await OtlpReceiver.StartAsync(grpc: false);
-        await using var server = await GatewayServer.StartAsync(null, null,
-            $"--OpenTelemetry:Otlp:Endpoint={collector.BaseAddress}", "--OpenTelemetry:Otlp:Protocol=http/protobuf", "--OpenTelemetry:Metrics:Enabled=false");
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings("http/protobuf", "--OpenTelemetry:Metrics:Enabled=false"));
         using var trace = new SpanCapture();
         server.Providers.Simulations[ProviderKind.Payment].FailNextCalls(2);
 
@@ -42,8 +41,7 @@ public sealed class TracingSpecs
     public async Task Each_step_delivery_is_a_producer_span_and_the_services_work_a_consumer_span_beneath_it_redeliveries_included()
     {
         await using var collector = await OtlpReceiver.StartAsync(grpc: false);
-        await using var server = await GatewayServer.StartAsync(null, null,
-            $"--OpenTelemetry:Otlp:Endpoint={collector.BaseAddress}", "--OpenTelemetry:Otlp:Protocol=http/protobuf", "--OpenTelemetry:Metrics:Enabled=false");
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings("http/protobuf", "--OpenTelemetry:Metrics:Enabled=false"));
         using var trace = new SpanCapture();
         server.Providers.Simulations[ProviderKind.Email].FailNextCalls(1);
 

@@ -149,8 +149,9 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         _paymentInFlight = true;
         var details = _state.Details!;
         var timeout = _settings.PaymentTimeout;
-        _paymentSpan = OrderTracing.StartPaymentAttempt(_state.OrderId, OrderContext, attempt, _paymentBackoff);
-        var request = new AuthorizePayment(_state.OrderId, details.TotalMinor, details.Currency, details.PaymentToken, OrderTracing.Under(_paymentSpan, OrderContext));
+        var context = OrderContext;
+        _paymentSpan = OrderTracing.StartPaymentAttempt(_state.OrderId, context, attempt, _paymentBackoff);
+        var request = new AuthorizePayment(_state.OrderId, details.TotalMinor, details.Currency, details.PaymentToken, OrderTracing.Under(_paymentSpan, context));
         _services.Payment.Ask<PaymentReply>(request, timeout).ContinueWith(t => new PaymentAttemptResult(attempt,
                 t.IsCompletedSuccessfully ? t.Result : new PaymentError(request.OrderId, $"no answer within {timeout.TotalMilliseconds:0} ms")),
             TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
@@ -192,8 +193,9 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         // Attempts already on record (before a restart or hand-off) count towards parking.
         var attempts = _delivery.TryGetValue(step, out var delivery) ? delivery.Attempts : _state.Retries.GetValueOrDefault(step)?.Attempts ?? 0;
         _delivery[step] = (attempts + 1, true, Now);
-        var span = OrderTracing.StartStepDelivery(_state.OrderId, OrderContext, step, attempts + 1);
-        _services.For(step.Kind).Tell(StepRequest(step, OrderTracing.Under(span, OrderContext)));
+        var context = OrderContext;
+        var span = OrderTracing.StartStepDelivery(_state.OrderId, context, step, attempts + 1);
+        _services.For(step.Kind).Tell(StepRequest(step, OrderTracing.Under(span, context)));
         OrderTracing.End(span);
         Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
     }

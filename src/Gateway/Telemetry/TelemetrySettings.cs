@@ -3,8 +3,9 @@ using OpenTelemetry.Exporter;
 namespace Orders.Gateway.Telemetry;
 
 /// <summary>
-/// "OpenTelemetry:Metrics:Enabled" and "OpenTelemetry:Tracing:Enabled" (both default true) and where OTLP goes: "OpenTelemetry:Otlp:Endpoint" and
-/// "OpenTelemetry:Otlp:Protocol", else the standard OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL.
+/// "OpenTelemetry:Metrics:Enabled" and "OpenTelemetry:Tracing:Enabled" (both default true) and where OTLP goes:
+/// "OpenTelemetry:Otlp:Endpoint" and "OpenTelemetry:Otlp:Protocol", else the standard OTEL_EXPORTER_OTLP_ENDPOINT and
+/// OTEL_EXPORTER_OTLP_PROTOCOL.
 /// Read and checked at start: a value that cannot mean anything stops the node.
 /// </summary>
 public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, OtlpExportProtocol OtlpProtocol = OtlpExportProtocol.Grpc, bool TracingEnabled = true)

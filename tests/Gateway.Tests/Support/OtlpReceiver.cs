@@ -30,6 +30,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<(string Path, byte[] Body)> Exports => _exports.ToList();
 
+    /// <summary>A node's settings to export here over <paramref name="protocol"/> (grpc or http/protobuf), and any others.</summary>
+    public string[] NodeSettings(string protocol, params string[] others) =>
+        [$"--OpenTelemetry:Otlp:Endpoint={BaseAddress}", $"--OpenTelemetry:Otlp:Protocol={protocol}", .. others];
+
     /// <summary>Did any export carry <paramref name="text"/>? Protobuf writes strings (metric names, attribute values) as plain UTF-8.</summary>
     public bool Received(string text, string? path = null) => Received(Encoding.UTF8.GetBytes(text), path);
 
