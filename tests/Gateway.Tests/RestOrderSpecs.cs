@@ -44,12 +44,16 @@ public sealed class RestOrderSpecs(GatewayFixture fixture) : IClassFixture<Gatew
     }
 
     [Fact]
-    public async Task Hybrid_returns_200_once_payment_is_decided()
+    public async Task Hybrid_returns_200_once_payment_is_decided_under_the_clients_trace()
     {
-        var response = await Server.Http.PostAsJsonAsync("/v1/orders", Body(GatewayServer.NewId(), "hybrid"));
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/orders") { Content = JsonContent.Create(Body(GatewayServer.NewId(), "hybrid")) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+        var response = await Server.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var order = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("confirmed", order.RootElement.GetProperty("status").GetString());
+        Assert.Equal(traceId, order.RootElement.GetProperty("trace_id").GetString());
     }
 
     [Fact]

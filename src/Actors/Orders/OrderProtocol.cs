@@ -52,7 +52,8 @@ public static class OrderReplies
         DateTimeOffset PlacedAt,
         DateTimeOffset UpdatedAt,
         string CorrelationId,
-        int PaymentAttempts = 0) : IWithOrderId, IOrderSystemMessage
+        int PaymentAttempts = 0,
+        string TraceId = "") : IWithOrderId, IOrderSystemMessage
     {
         public bool IsTerminal => Status.IsTerminal();
         public IEnumerable<StepView> ParkedSteps => Steps.Where(s => s.Status == StepStatus.Parked);

@@ -250,7 +250,7 @@ public sealed record OrderState : IOrderSystemMessage
             .Concat(Retries.Select(r => new StepView(r.Key.ToString(), StepStatus.Retrying, r.Value.LastError, r.Value.Attempts, r.Value.At, r.Value.SentAt, r.Value.NextAttemptAt)))
             .Concat(BlockedNotifications().Select(b => new StepView(b.ToString(), StepStatus.Blocked, "waiting behind a parked notification: replay it to resume delivery in order", 0)))
             .OrderBy(s => s.Step, StringComparer.Ordinal).ToList(),
-        Version, PlacedAt, UpdatedAt, CorrelationId, PaymentAttempts);
+        Version, PlacedAt, UpdatedAt, CorrelationId, PaymentAttempts, new MessageContext(CorrelationId, TraceParent).TraceId);
 
     private OrderDecision NotFound() => OrderDecision.Reject(OrderId, RejectionCode.NotFound, $"order '{OrderId}' does not exist");
 

@@ -67,6 +67,7 @@ public sealed class OrdersShow : AdminCommand<OrderIdSettings>
         Session.Text($"placed {Session.Time(order.PlacedAt)}, updated {Session.Time(order.UpdatedAt)}, payment attempts {order.PaymentAttempts}" +
             (order.Reason == "" ? "" : $", reason: {order.Reason}"));
         Session.Text($"customer {order.CustomerEmail}, correlation id {order.CorrelationId}" + (order.CallbackUrl == "" ? "" : $", callback {order.CallbackUrl}"));
+        Session.Text($"trace id {order.TraceId}");
         Session.Console.Write(StepTable(order));
     }
 
@@ -105,7 +106,7 @@ public sealed class OrdersTimeline : AdminCommand<OrderIdSettings>
             table.AddRow(Session.Clock(e.At), offset, e.Kind, Markup.Escape(e.Step), e.Attempt == 0 ? "" : e.Attempt.ToString(), e.Outcome, Markup.Escape(detail));
         }
         Session.Console.Write(table);
-        Session.Text($"{timeline.OrderId}: {timeline.Entries.Count} entries, now {Spelling.Snake(timeline.Status)}");
+        Session.Text($"{timeline.OrderId}: {timeline.Entries.Count} entries, now {Spelling.Snake(timeline.Status)}, trace id {timeline.TraceId}");
     }
 }
 

@@ -40,6 +40,7 @@ public static class ContractMapping
             PlacedAt = Timestamp.FromDateTimeOffset(view.PlacedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(view.UpdatedAt),
             CorrelationId = view.CorrelationId,
+            TraceId = view.TraceId,
             CallbackUrl = view.Details.CallbackUrl ?? "",
             PaymentAttempts = view.PaymentAttempts,
         };

@@ -21,7 +21,7 @@ public sealed record StepResource(string Name, string Status, string? Detail, in
 public sealed record OrderResource(
     string OrderId, OrderStatus Status, ResponseMode Mode, string CustomerEmail, IReadOnlyList<ItemResource> Items, MoneyResource Total,
     string? AuthorizationId, string? Reason, IReadOnlyList<StepResource> Steps, long Version, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt,
-    string CorrelationId, string? CallbackUrl, int PaymentAttempts)
+    string CorrelationId, string? CallbackUrl, int PaymentAttempts, string TraceId)
 {
     /// <summary>Only in the answer to placing the order: the capability to read, watch and cancel it.</summary>
     public string? OrderToken { get; init; }
@@ -30,7 +30,7 @@ public sealed record OrderResource(
         v.OrderId, v.Status, v.Mode, v.Details.CustomerEmail, v.Details.Lines.Select(l => new ItemResource(l.Sku, l.Quantity, l.UnitPriceMinor)).ToList(),
         new MoneyResource(v.Details.TotalMinor, v.Details.Currency), v.AuthorizationId, v.Reason,
         v.Steps.Select(s => new StepResource(StepId.Parse(s.Step).PublicName, Spelling.Snake(s.Status), s.Detail, s.Attempts, s.At, s.SentAt, s.NextAttemptAt)).ToList(),
-        v.Version, v.PlacedAt, v.UpdatedAt, v.CorrelationId, v.Details.CallbackUrl, v.PaymentAttempts);
+        v.Version, v.PlacedAt, v.UpdatedAt, v.CorrelationId, v.Details.CallbackUrl, v.PaymentAttempts, v.TraceId);
 }
 
 public sealed record OrderSummaryResource(string OrderId, OrderStatus Status, ResponseMode Mode, MoneyResource Total, DateTimeOffset PlacedAt, DateTimeOffset UpdatedAt)

@@ -20,9 +20,13 @@ public sealed class OrdersPaletteSpecs : IAsyncLifetime
     [Fact]
     public async Task List_show_and_timeline_tell_an_orders_whole_story_and_the_json_is_the_order_itself()
     {
-        var placed = await _server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync));
+        // The client's own trace: the order's spans continue it, and operators find it by the order.
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        var traceParent = new global::Grpc.Core.Metadata { { "traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01" } };
+        var placed = await _server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync), traceParent);
         var id = placed.Order.OrderId;
         Assert.Equal(OrderStatus.Completed, placed.Order.Status);
+        Assert.Equal(traceId, placed.Order.TraceId);
 
         // The list reads the order index, a projection of the event stream: it shows the order once it has caught up.
         var listed = await Poll.UntilAsync(async () => (await Cli("orders", "list", "--status", "completed", "--json")).Json<AdminV1.ListOrdersReply>(),
@@ -45,8 +49,10 @@ public sealed class OrdersPaletteSpecs : IAsyncLifetime
         });
         var text = (await Cli("orders", "show", id)).Out;
         Assert.All(order.Steps, s => Assert.Contains(s.Name, text));
+        Assert.Contains($"trace id {traceId}", text);
 
         var timeline = (await Cli("orders", "timeline", id, "--json")).Json<AdminV1.Timeline>();
+        Assert.Equal(traceId, timeline.TraceId);
         var times = timeline.Entries.Select(e => e.At.ToDateTimeOffset()).ToList();
         Assert.Equal(times.Order(), times);
         Assert.Equal(["payment_pending", "confirmed", "fulfilling", "completed"], timeline.Entries.Where(e => e.Kind == "status").Select(e => e.Outcome));
@@ -61,7 +67,7 @@ public sealed class OrdersPaletteSpecs : IAsyncLifetime
             Assert.Equal(step.SentAt, entries[0].At);
             Assert.Equal(step.At, entries[1].At);
         }
-        Assert.Contains($"{id}: {timeline.Entries.Count} entries, now completed", (await Cli("orders", "timeline", id)).Out);
+        Assert.Contains($"{id}: {timeline.Entries.Count} entries, now completed, trace id {traceId}", (await Cli("orders", "timeline", id)).Out);
     }
 
     [Fact]
