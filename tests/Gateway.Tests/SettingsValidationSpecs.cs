@@ -10,6 +10,8 @@ public sealed class SettingsValidationSpecs
     [InlineData("--Gateway:AnswerWithinAfterOutage=-00:00:00.500", "Gateway:AnswerWithinAfterOutage")]
     [InlineData("--OpenTelemetry:Metrics:Enabled=sometimes", "OpenTelemetry:Metrics:Enabled")]
     [InlineData("--OpenTelemetry:Tracing:Enabled=maybe", "OpenTelemetry:Tracing:Enabled")]
+    [InlineData("--OpenTelemetry:Tracing:SampleRatio=1.5", "OpenTelemetry:Tracing:SampleRatio")]
+    [InlineData("--OpenTelemetry:Tracing:SampleRatio=half", "OpenTelemetry:Tracing:SampleRatio")]
     [InlineData("--OpenTelemetry:Otlp:Endpoint=collector:4317", "OpenTelemetry:Otlp:Endpoint")]
     [InlineData("--OpenTelemetry:Otlp:Endpoint=/v1/metrics", "OpenTelemetry:Otlp:Endpoint")]
     [InlineData("--OpenTelemetry:Otlp:Protocol=http/json", "OpenTelemetry:Otlp:Protocol")]

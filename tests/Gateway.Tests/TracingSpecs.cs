@@ -57,9 +57,17 @@ public sealed class TracingSpecs
             Assert.Equal(call.SpanId, send.ParentSpanId); // under the order's own context: the call that placed it
             Assert.Equal(placed.Order.OrderId, send.GetTagItem("order.id"));
         });
-        // Every delivery the worker performed is a CONSUMER span under the delivery that sent it.
+        // Every delivery performed (by a supervised service, or the SKU's inventory entity) is a CONSUMER span under the
+        // delivery that sent it and linked to it, named by the step's dedupe key as its message id.
         var consumers = spans.Where(s => s.Kind == ActivityKind.Consumer && s.DisplayName is not ("process order" or "process payment")).ToList();
-        Assert.All(consumers, c => Assert.Contains(sends, send => send.SpanId == c.ParentSpanId));
+        Assert.All(consumers, c =>
+        {
+            var send = Assert.Single(sends, send => send.SpanId == c.ParentSpanId);
+            Assert.Equal(send.SpanId, Assert.Single(c.Links).Context.SpanId);
+            Assert.Equal(send.GetTagItem("messaging.message.id"), c.GetTagItem("messaging.message.id"));
+            Assert.Equal(send.GetTagItem("order.step"), c.GetTagItem("order.step"));
+        });
+        Assert.Equal("send reserve-stock", sends.Single(s => s.SpanId == Assert.Single(consumers, c => c.DisplayName == "process inventory").ParentSpanId).DisplayName);
         // The payment service's work is under the synchronous ask's attempt, as a step's is under its delivery.
         Assert.Equal(Assert.Single(spans, s => s.DisplayName == "send payment").SpanId, Assert.Single(spans, s => s.DisplayName == "process payment").ParentSpanId);
         Assert.Contains(sends, s => s.DisplayName == "send reserve-stock");
@@ -71,5 +79,31 @@ public sealed class TracingSpecs
         var emails = consumers.Where(c => c.DisplayName == "process email").OrderBy(c => c.StartTimeUtc).ToList();
         Assert.Equal(confirmations.Select(s => s.SpanId), emails.Select(e => e.ParentSpanId));
         Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Unset], emails.Select(e => e.Status));
+    }
+
+    [Fact]
+    public async Task A_webhook_carries_its_own_http_spans_traceparent_and_a_parked_step_ends_in_an_error_span_naming_the_reason()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync("test-secret");
+        await using var collector = await OtlpReceiver.StartAsync(grpc: false);
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings("http/protobuf", "--OpenTelemetry:Metrics:Enabled=false"));
+        using var trace = new SpanCapture();
+        receiver.Refuse(410);
+
+        var request = GatewayServer.Order(mode: ResponseMode.Accepted, callback: receiver.Url.ToString());
+        await server.Client.PlaceOrderAsync(request, trace.Headers);
+        var spans = await trace.WaitForAsync(s => s.Any(x => x.DisplayName == "park notify-webhook"), "the refused webhook never made a park span");
+
+        var park = Assert.Single(spans, s => s.DisplayName == "park notify-webhook");
+        Assert.Equal(ActivityStatusCode.Error, park.Status);
+        Assert.Equal("refused: callback answered 410", park.StatusDescription);
+        Assert.Equal("notify-webhook:payment_pending", park.GetTagItem("order.step"));
+
+        // The refused delivery: its work in error, and under it HttpClient's span, whose traceparent the receiver got.
+        var work = Assert.Single(spans, s => s.DisplayName == "process webhook");
+        Assert.Equal(ActivityStatusCode.Error, work.Status);
+        var post = Assert.Single(spans, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == work.SpanId);
+        var received = Assert.Single(receiver.All);
+        Assert.Equal(post.Id, received.TraceParent);
     }
 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Services;
+using Orders.Actors.Telemetry;
 using static Orders.Actors.Inventory.InventoryCommands;
 using static Orders.Actors.Inventory.InventoryEvents;
 
@@ -49,20 +51,28 @@ public sealed class InventoryActor : ReceivePersistentActor
     private void Perform(PerformStep step)
     {
         var orderId = step.OrderId;
+        // The SKU's work on the step, like a supervised service's: ended when the answer goes, after the event is stored.
+        var span = OrderTracing.StartPerforming("inventory", step);
         switch (step.Step.Kind)
         {
             case StepKind.ReserveStock:
                 var quantity = step.Order.QuantitiesBySku().FirstOrDefault(x => x.Sku == _state.Sku).Quantity;
-                Record(_state.Reserve(orderId, quantity), step.ReplyTo, _ => ReservationOutcome(step));
+                Record(_state.Reserve(orderId, quantity), step.ReplyTo, _ => Traced(span, ReservationOutcome(step)));
                 break;
             case StepKind.ReleaseStock:
                 Record(_state.Release(orderId), step.ReplyTo,
-                    _ => new StepOutcome(orderId, step.Step, StepOutcomeKind.Succeeded, $"released {_state.Sku}", null, step.Context));
+                    _ => Traced(span, new StepOutcome(orderId, step.Step, StepOutcomeKind.Succeeded, $"released {_state.Sku}", null, step.Context)));
                 break;
             default:
-                step.ReplyTo.Tell(new StepOutcome(orderId, step.Step, StepOutcomeKind.Failed, $"inventory cannot perform {step.Step}", null, step.Context));
+                step.ReplyTo.Tell(Traced(span, new StepOutcome(orderId, step.Step, StepOutcomeKind.Failed, $"inventory cannot perform {step.Step}", null, step.Context)));
                 break;
         }
+    }
+
+    private static StepOutcome Traced(Activity? span, StepOutcome outcome)
+    {
+        OrderTracing.End(span?.SetTag("order.step.outcome", Spelling.Snake(outcome.Kind)), outcome.Kind == StepOutcomeKind.Failed ? outcome.Detail ?? "refused" : null);
+        return outcome;
     }
 
     private StepOutcome ReservationOutcome(PerformStep step)

@@ -150,7 +150,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         var details = _state.Details!;
         var timeout = _settings.PaymentTimeout;
         var context = OrderContext;
-        _paymentSpan = OrderTracing.StartPaymentAttempt(_state.OrderId, context, attempt, _paymentBackoff);
+        _paymentSpan = OrderTracing.StartPaymentAttempt(_state.OrderId, _state.Mode, context, attempt, _paymentBackoff);
         var request = new AuthorizePayment(_state.OrderId, details.TotalMinor, details.Currency, details.PaymentToken, OrderTracing.Under(_paymentSpan, context));
         _services.Payment.Ask<PaymentReply>(request, timeout).ContinueWith(t => new PaymentAttemptResult(attempt,
                 t.IsCompletedSuccessfully ? t.Result : new PaymentError(request.OrderId, $"no answer within {timeout.TotalMilliseconds:0} ms")),
@@ -194,7 +194,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         var attempts = _delivery.TryGetValue(step, out var delivery) ? delivery.Attempts : _state.Retries.GetValueOrDefault(step)?.Attempts ?? 0;
         _delivery[step] = (attempts + 1, true, Now);
         var context = OrderContext;
-        var span = OrderTracing.StartStepDelivery(_state.OrderId, context, step, attempts + 1);
+        var span = OrderTracing.StartStepDelivery(_state.OrderId, _state.Mode, context, step, attempts + 1);
         _services.For(step.Kind).Tell(StepRequest(step, OrderTracing.Under(span, context)));
         OrderTracing.End(span);
         Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
@@ -293,6 +293,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             var before = _state;
             _state = _state.Apply(e);
             _metrics.Persisted(e, before, _state);
+            if (e is StepParked parked) OrderTracing.RecordParked(_state.OrderId, OrderContext, parked.Step, parked.Attempts, parked.LastError);
             if (--remaining > 0) return;
             _commandSender = null;
             then?.Invoke();

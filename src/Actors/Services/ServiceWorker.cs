@@ -85,7 +85,7 @@ public sealed class ServiceWorker : ReceiveActor
             flight.Waiters.Add(replyTo);
             return;
         }
-        var span = OrderTracing.StartPerforming(_handler.Service, request.OrderId, request.Context);
+        var span = OrderTracing.StartPerforming(_handler.Service, request);
         _inFlight[key] = new InFlight(request, [replyTo], span);
         Call(request, span).PipeTo(Self);
     }

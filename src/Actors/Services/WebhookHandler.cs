@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -114,7 +115,9 @@ public sealed class WebhookHandler(HttpClient http, WebhookSettings settings) : 
         request.Headers.Add(IdHeader, delivery.DeliveryId);
         request.Headers.Add(TimestampHeader, timestamp.ToString());
         request.Headers.Add(SignatureHeader, Sign(settings.Secret, delivery.DeliveryId, timestamp, body));
-        request.Headers.Add("traceparent", step.Context.TraceParent);
+        // With tracing on, HttpClient's instrumentation sends its own span's traceparent (beneath this delivery's); off,
+        // the receiver still gets the delivery's context.
+        if (Activity.Current is null) request.Headers.Add("traceparent", step.Context.TraceParent);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("orders-webhooks", "1"));
 
         HttpResponseMessage response;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orders.Actors.Messaging;
 using Orders.Actors.Orders;
+using Orders.Actors.Services;
 
 namespace Orders.Actors.Telemetry;
 
@@ -32,10 +33,11 @@ public static class OrderTracing
     /// One attempt of the synchronous payment ask: a CLIENT span under the order's context, with the attempt number and
     /// the backoff waited before it. Its context goes out with the request, so the provider's work is beneath it.
     /// </summary>
-    public static Activity? StartPaymentAttempt(string orderId, MessageContext order, int attempt, TimeSpan waited)
+    public static Activity? StartPaymentAttempt(string orderId, ResponseMode mode, MessageContext order, int attempt, TimeSpan waited)
     {
-        var activity = Start("send", "payment", ActivityKind.Client, order, orderId);
+        var activity = Start("send", "payment", ActivityKind.Client, order, orderId, messageId: orderId);
         if (activity is null) return null;
+        activity.SetTag("order.mode", Spelling.Snake(mode));
         activity.SetTag("order.payment.attempt", attempt);
         activity.SetTag("order.payment.backoff_ms", (long)waited.TotalMilliseconds);
         return activity;
@@ -43,33 +45,51 @@ public static class OrderTracing
 
     /// <summary>
     /// One delivery of a fire-and-forget step: a PRODUCER span under the order's context, ended as soon as the step is
-    /// sent (sending does not wait). Each redelivery is its own, with its attempt number.
+    /// sent (sending does not wait). Each redelivery is its own, with its attempt number; the message id is the step's
+    /// dedupe key, the same for every delivery of it.
     /// </summary>
-    public static Activity? StartStepDelivery(string orderId, MessageContext order, StepId step, int attempt)
+    public static Activity? StartStepDelivery(string orderId, ResponseMode mode, MessageContext order, StepId step, int attempt)
     {
-        var activity = Start("send", new StepId(step.Kind).ToString(), ActivityKind.Producer, order, orderId);
-        return activity?.SetTag("order.step", step.ToString()).SetTag("order.step.attempt", attempt);
+        var activity = Start("send", new StepId(step.Kind).ToString(), ActivityKind.Producer, order, orderId, messageId: $"{orderId}/{step}");
+        return activity?.SetTag("order.mode", Spelling.Snake(mode)).SetTag("order.step", step.PublicName).SetTag("order.step.attempt", attempt);
     }
 
     /// <summary>
     /// A service performing a request (a step, or a payment attempt): a CONSUMER span under the context the request
-    /// carries, so each delivery the worker performs shows under the delivery that sent it.
+    /// carries (the delivery that sent it, so each delivery's work shows beneath it), and linked to it as the
+    /// messaging conventions ask of a message's processing: the context that created the message, not the call that
+    /// placed the order long before.
     /// </summary>
-    public static Activity? StartPerforming(string service, string orderId, MessageContext request) =>
-        Start("process", service, ActivityKind.Consumer, request, orderId);
+    public static Activity? StartPerforming(string service, IServiceRequest request)
+    {
+        var activity = Start("process", service, ActivityKind.Consumer, request.Context, request.OrderId, messageId: request.IdempotencyKey, linkToParent: true);
+        return request is PerformStep step ? activity?.SetTag("order.step", step.Step.PublicName) : activity;
+    }
+
+    /// <summary>
+    /// A step given up on and parked for an operator: an error span naming the reason, under the order's context, so
+    /// the trace ends in what an operator has to act on rather than in silence.
+    /// </summary>
+    public static void RecordParked(string orderId, MessageContext order, StepId step, int attempts, string reason)
+    {
+        var activity = Start("park", new StepId(step.Kind).ToString(), ActivityKind.Internal, order, orderId, messageId: $"{orderId}/{step}");
+        End(activity?.SetTag("order.step", step.PublicName).SetTag("order.step.attempts", attempts), reason);
+    }
 
     /// <summary>The context to send on with a request made under <paramref name="span"/> (the order's own without one).</summary>
     public static MessageContext Under(Activity? span, MessageContext order) =>
         span is null ? order : order with { TraceParent = span.Id!, TraceState = span.TraceStateString };
 
     /// <summary>A span "{operation} {destination}" under the message's context, with the messaging attributes; null when nobody listens.</summary>
-    private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId)
+    private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId,
+        string? messageId = null, bool linkToParent = false)
     {
         if (!Source.HasListeners()) return null;
-        ActivityContext.TryParse(context.TraceParent, context.TraceState, isRemote: true, out var parent);
+        var parsed = ActivityContext.TryParse(context.TraceParent, context.TraceState, isRemote: true, out var parent);
         var outer = Activity.Current;
-        var activity = Source.StartActivity($"{operation} {destination}", kind, parent);
+        var activity = Source.StartActivity($"{operation} {destination}", kind, parent, links: linkToParent && parsed ? [new ActivityLink(parent)] : null);
         Activity.Current = outer;
+        if (messageId is not null) activity?.SetTag("messaging.message.id", messageId);
         return activity?.SetTag("messaging.system", "akka")
             .SetTag("messaging.operation.name", operation)
             .SetTag("messaging.operation.type", operation)

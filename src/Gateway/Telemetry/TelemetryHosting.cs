@@ -12,7 +12,7 @@ public static class TelemetryHosting
     /// <summary>
     /// The order system's meter, and (unless turned off) OpenTelemetry collecting it with ASP.NET Core's, Kestrel's and
     /// the runtime's own, for the Prometheus endpoint and, when an endpoint is configured, OTLP. Spans (the order
-    /// system's and ASP.NET Core's) are collected only when they have somewhere to go: an OTLP endpoint.
+    /// system's, ASP.NET Core's and HttpClient's) are collected only when they have somewhere to go: an OTLP endpoint.
     /// </summary>
     public static void AddOrderTelemetry(this WebApplicationBuilder builder, TelemetrySettings settings)
     {
@@ -34,8 +34,11 @@ public static class TelemetryHosting
             });
         }
         if (tracing)
-            // Sampling: the SDK's default, parent-based always-on (a caller's sampled flag is followed).
-            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName).AddAspNetCoreInstrumentation()
+            // Parent-based: a caller's sampled flag is followed; a trace that starts here is kept at the configured ratio.
+            // HttpClient's spans are the providers' and webhooks' calls, beneath the delivery that made them, and carry
+            // its traceparent to the receiver.
+            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
                 .AddOtlpExporter(otlp => Export(otlp, settings, settings.OtlpTracesEndpoint!)));
     }
 

@@ -3,15 +3,18 @@ using OpenTelemetry.Exporter;
 namespace Orders.Gateway.Telemetry;
 
 /// <summary>
-/// "OpenTelemetry:Metrics:Enabled" and "OpenTelemetry:Tracing:Enabled" (both default true) and where OTLP goes:
+/// "OpenTelemetry:Metrics:Enabled" and "OpenTelemetry:Tracing:Enabled" (both default true), the trace sample ratio, and where OTLP goes:
 /// "OpenTelemetry:Otlp:Endpoint" and "OpenTelemetry:Otlp:Protocol", else the standard OTEL_EXPORTER_OTLP_ENDPOINT and
 /// OTEL_EXPORTER_OTLP_PROTOCOL.
 /// Read and checked at start: a value that cannot mean anything stops the node.
 /// </summary>
-public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, OtlpExportProtocol OtlpProtocol = OtlpExportProtocol.Grpc, bool TracingEnabled = true)
+public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, OtlpExportProtocol OtlpProtocol = OtlpExportProtocol.Grpc, bool TracingEnabled = true,
+    double SampleRatio = 1.0)
 {
     public const string MetricsEnabledKey = "OpenTelemetry:Metrics:Enabled";
     public const string TracingEnabledKey = "OpenTelemetry:Tracing:Enabled";
+    /// <summary>The share of traces started here that are kept (0 to 1, default 1); a caller's own sampling decision is always followed.</summary>
+    public const string SampleRatioKey = "OpenTelemetry:Tracing:SampleRatio";
     public const string OtlpEndpointKey = "OpenTelemetry:Otlp:Endpoint";
     public const string StandardOtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string OtlpProtocolKey = "OpenTelemetry:Otlp:Protocol";
@@ -50,7 +53,12 @@ public sealed record TelemetrySettings(bool MetricsEnabled, Uri? OtlpEndpoint, O
             "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
             _ => throw new ArgumentException($"{protocolKey} must be grpc or http/protobuf, not '{protocolText}'"),
         };
-        return new TelemetrySettings(enabled, endpoint, protocol, tracing);
+        var ratioText = configuration[SampleRatioKey];
+        var ratio = 1.0;
+        if (!string.IsNullOrWhiteSpace(ratioText)
+            && !(double.TryParse(ratioText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
+            throw new ArgumentException($"{SampleRatioKey} must be a number from 0 to 1, not '{ratioText}'");
+        return new TelemetrySettings(enabled, endpoint, protocol, tracing, ratio);
     }
 
     private static bool Switch(IConfiguration configuration, string key)

@@ -36,6 +36,9 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>A client handler that trusts exactly <paramref name="trusted"/> (a test's self-signed certificate), or the system's roots.</summary>
     public static SocketsHttpHandler Handler(X509Certificate2? trusted = null) => new()
     {
+        // A client that sends its own traceparent when a spec gives one: a node's tracer provider shares this process
+        // and would otherwise start a span for the spec's call and send that span's traceparent instead.
+        ActivityHeadersPropagator = null,
         SslOptions = trusted is null ? new() : new()
         {
             RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString(),

@@ -12,7 +12,7 @@ namespace Orders.Gateway.Tests.Support;
 /// <summary>A real HTTP listener on loopback that verifies every delivery's signature, like a customer's endpoint would.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    public sealed record Received(string DeliveryId, string OrderId, string Status, bool SignatureValid, int AnsweredWith, string Body);
+    public sealed record Received(string DeliveryId, string OrderId, string Status, bool SignatureValid, int AnsweredWith, string Body, string TraceParent);
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
@@ -52,7 +52,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var fail = Volatile.Read(ref receiver._failuresToGive) > 0 && Interlocked.Decrement(ref receiver._failuresToGive) >= 0;
             var refuse = Volatile.Read(ref receiver._refuseWith);
             var code = !valid ? 401 : refuse != 0 ? refuse : fail ? 500 : 200;
-            receiver._received.Enqueue(new Received(id, json.RootElement.GetProperty("order_id").GetString()!, json.RootElement.GetProperty("status").GetString()!, valid, code, body));
+            receiver._received.Enqueue(new Received(id, json.RootElement.GetProperty("order_id").GetString()!, json.RootElement.GetProperty("status").GetString()!, valid, code, body,
+                http.Request.Headers.TraceParent.ToString()));
             http.Response.StatusCode = code;
         });
         await app.StartAsync();
