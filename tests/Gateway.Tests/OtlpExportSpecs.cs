@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orders.Contracts.V1;
+using Orders.Bench.Telemetry;
 using Orders.Gateway.Tests.Support;
 
 namespace Orders.Gateway.Tests;
@@ -35,9 +36,16 @@ public sealed class OtlpExportSpecs
         Assert.Equal("process", processing.GetTagItem("messaging.operation.type"));
         Assert.NotNull(processing.GetTagItem("messaging.message.conversation_id"));
 
-        // And the exporter sent both to the collector, in that trace.
-        await Poll.UntilAsync(() => Task.FromResult(collector.Received("process order", exportPath) && collector.Received(Convert.FromHexString(trace.TraceId.ToHexString()), exportPath)),
-            received => received, $"no span export over {protocol} carried the order's span in the caller's trace ({collector.Exports.Count} exports received)");
+        // And the exporter sent both to the collector, in that trace: decoded from the wire, the same spans, same ids.
+        var exported = await Poll.UntilAsync(() => Task.FromResult(collector.Trace(trace.TraceId.ToHexString())),
+            t => t.Any(x => x.Name == "process order") && t.Any(x => x.Scope == "Microsoft.AspNetCore"),
+            $"no span export over {protocol} carried the order's span in the caller's trace ({collector.Exports.Count} exports received)");
+        Assert.Contains(collector.Exports, e => e.Path == exportPath);
+        var sent = Assert.Single(exported, x => x.Name == "process order");
+        Assert.Equal((processing.SpanId.ToHexString(), call.SpanId.ToHexString(), ActivityKind.Consumer), (sent.SpanId, sent.ParentSpanId, sent.Kind));
+        Assert.Equal(placed.Order.OrderId, sent["order.id"]);
+        Assert.Equal("akka", sent["messaging.system"]);
+        Assert.NotEqual("", sent.ServiceInstance);
     }
 
     [Theory]

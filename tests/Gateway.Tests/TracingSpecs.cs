@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orders.Actors.Providers;
 using Orders.Contracts.V1;
+using Orders.Bench.Telemetry;
 using Orders.Gateway.Tests.Support;
 
 namespace Orders.Gateway.Tests;

@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using System.Buffers.Binary;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Orders.Gateway.Tests.Support;
+namespace Orders.Bench.Telemetry;
 
 /// <summary>
 /// An OTLP receiver of metrics and spans on loopback, as a collector would listen: gRPC (HTTP/2 without TLS, the
 /// MetricsService and TraceService Export methods) or HTTP (POST /v1/metrics, /v1/traces), all carrying protobuf. It
-/// keeps what it was sent, and answers each export with an empty response (accepted in full).
+/// keeps what it was sent, and answers each export with an empty response (accepted in full). The specs read the
+/// bytes, and the spans decoded from them as a trace UI would (<see cref="Spans"/>); the bench draws them.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -40,6 +45,16 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Did any export (to <paramref name="path"/>, if given) carry these bytes (a trace id is 16 raw bytes)?</summary>
     public bool Received(byte[] bytes, string? path = null) =>
         _exports.Any(e => (path is null || e.Path == path) && e.Body.AsSpan().IndexOf(bytes) >= 0);
+
+    /// <summary>Every span exported here so far, decoded.</summary>
+    public IReadOnlyList<CollectedSpan> Spans => _exports.Where(e => e.Path is GrpcTraceExportPath or HttpTraceExportPath)
+        .SelectMany(e => CollectedSpan.Decode(e.Path == GrpcTraceExportPath ? GrpcMessage(e.Body) : e.Body)).ToList();
+
+    /// <summary>The spans of one trace, by its id in hex.</summary>
+    public IReadOnlyList<CollectedSpan> Trace(string traceId) => Spans.Where(s => s.TraceId == traceId).ToList();
+
+    // A gRPC frame: 1 byte "compressed" flag (the exporter does not compress), 4 bytes big-endian length, the message.
+    private static byte[] GrpcMessage(byte[] frame) => frame.AsSpan(5, (int)BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(1, 4))).ToArray();
 
     public static async Task<OtlpReceiver> StartAsync(bool grpc)
     {
