@@ -16,7 +16,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         _process = process;
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         HttpPort = httpPort;
-        Channel = GrpcChannel.ForAddress(GrpcAddress);
+        Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { HttpHandler = GatewayServer.Handler() });
         Client = new OrderService.OrderServiceClient(Channel);
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
         process.OutputDataReceived += (_, e) => { lock (_log) _log.WriteLine(e.Data); };
