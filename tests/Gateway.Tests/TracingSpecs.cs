@@ -49,7 +49,8 @@ public sealed class TracingSpecs
         var placed = await server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid), trace.Headers);
         Assert.Equal(OrderStatus.Completed, (await server.WaitForTerminalAsync(placed.Order.OrderId)).Status);
 
-        var spans = await trace.WaitForAsync(s => s.Count(x => x.DisplayName == "process email") >= 2 && s.Any(x => x.DisplayName == "process warehouse"),
+        var spans = await trace.WaitForAsync(s => s.Count(x => x.DisplayName == "process email") >= 2 && s.Any(x => x.DisplayName == "process warehouse")
+                && s.Any(x => x.DisplayName == "persist order" && (string)x.GetTagItem("order.event")! == "OrderCompleted"),
             "the steps' deliveries never made their spans");
         var call = Assert.Single(spans, s => s.Source.Name == "Microsoft.AspNetCore");
         var sends = spans.Where(s => s.Kind == ActivityKind.Producer).ToList();
@@ -73,6 +74,21 @@ public sealed class TracingSpecs
         Assert.Equal(Assert.Single(spans, s => s.DisplayName == "send payment").SpanId, Assert.Single(spans, s => s.DisplayName == "process payment").ParentSpanId);
         Assert.Contains(sends, s => s.DisplayName == "send reserve-stock");
         Assert.Contains(sends, s => s.DisplayName == "send create-shipment");
+
+        // Every write of the order's events is a span (the first under the command's processing), and the journal batch
+        // that committed it a CLIENT span beneath it with its size, linked to each write it carried.
+        var writes = spans.Where(s => s.DisplayName == "persist order").ToList();
+        Assert.Contains(writes, w => w.ParentSpanId == Assert.Single(spans, s => s.DisplayName == "process order").SpanId && (string)w.GetTagItem("order.event")! == "OrderPlaced");
+        Assert.Contains(writes, w => (string)w.GetTagItem("order.event")! == "OrderCompleted");
+        var batches = spans.Where(s => s.DisplayName == "INSERT journal").ToList();
+        Assert.All(writes, w => Assert.Contains(batches, b => b.ParentSpanId == w.SpanId || b.Links.Any(l => l.Context.SpanId == w.SpanId)));
+        Assert.All(batches, b =>
+        {
+            Assert.Equal(ActivityKind.Client, b.Kind);
+            Assert.Equal("sqlite", b.GetTagItem("db.system.name"));
+            Assert.True((int)b.GetTagItem("db.operation.batch.size")! >= 1);
+            Assert.Contains(b.Links, l => l.Context.SpanId == b.ParentSpanId);
+        });
 
         // The confirmation failed once and was redelivered: two deliveries, attempts 1 and 2, the first one's work in error.
         var confirmations = sends.Where(s => s.DisplayName == "send send-confirmation").OrderBy(s => s.StartTimeUtc).ToList();

@@ -46,7 +46,7 @@ public sealed class DirectSqlJournal : SqlWriteJournal
             var p => throw new ConfigurationException($"{nameof(DirectSqlJournal)} supports SQLite and PostgreSQL, not provider '{p}'"),
         };
         _batcher = new JournalWriteBatcher(_database.OpenWriterAsync, _config.DaoConfig.Parallelism, _config.DaoConfig.BatchSize,
-            OrderMetrics.For(Context.System).JournalBatchWritten);
+            OrderMetrics.For(Context.System).JournalBatchWritten, _database is PostgresJournalDatabase ? "postgresql" : "sqlite");
         _writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
         _tagSeparator = _config.PluginConfig.TagSeparator;
         _health = JournalHealth.For(Context.System);
@@ -80,7 +80,7 @@ public sealed class DirectSqlJournal : SqlWriteJournal
         var result = outcomes.ToImmutable();
         if (rows.Count == 0 || persistenceId is null) return Task.FromResult<IImmutableList<Exception>>(result);
 
-        var written = _batcher.WriteAsync(rows);
+        var written = _batcher.WriteAsync(rows, JournalTracing.TakeWriter(persistenceId));
         _writesInProgress[persistenceId] = written;
         var self = Self;
         var health = _health;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Orders.Actors.Telemetry;
 
 namespace Orders.Actors.Journal;
 
@@ -10,29 +11,33 @@ namespace Orders.Actors.Journal;
 /// </summary>
 public sealed class JournalWriteBatcher : IAsyncDisposable
 {
-    private sealed record PendingWrite(IReadOnlyList<StoredEvent> Rows, TaskCompletionSource Done);
+    private sealed record PendingWrite(IReadOnlyList<StoredEvent> Rows, TaskCompletionSource Done, ActivityContext Writer);
 
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
 
     private readonly Action<int, TimeSpan, bool>? _committed;
+    private readonly string _databaseSystem;
 
     /// <param name="committed">Told after each batch: its rows, how long writing it took, and whether it was committed.</param>
+    /// <param name="databaseSystem">The database as traces name it (sqlite, postgresql).</param>
     public JournalWriteBatcher(Func<CancellationToken, Task<JournalWriterConnection>> openWriter, int writers, int batchSize,
-        Action<int, TimeSpan, bool>? committed = null)
+        Action<int, TimeSpan, bool>? committed = null, string databaseSystem = "sqlite")
     {
         _committed = committed;
+        _databaseSystem = databaseSystem;
         if (writers < 1) throw new ArgumentOutOfRangeException(nameof(writers), writers, "journal parallelism must be at least 1");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "journal batch-size must be at least 1");
         _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteLoopAsync(openWriter, batchSize))).ToArray();
     }
 
     /// <summary>Completes once the rows are committed; fails with the batch's error.</summary>
-    public Task WriteAsync(IReadOnlyList<StoredEvent> rows)
+    /// <param name="writer">The span of the write, when its writer is traced: the batch's span is linked to it.</param>
+    public Task WriteAsync(IReadOnlyList<StoredEvent> rows, ActivityContext writer = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new PendingWrite(rows, done)))
+        if (!_queue.Writer.TryWrite(new PendingWrite(rows, done, writer)))
             done.SetException(new InvalidOperationException("the journal is shutting down; the write was not accepted"));
         return done.Task;
     }
@@ -59,16 +64,19 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
                 }
                 if (batch.Count == 0) continue;
                 var started = Stopwatch.GetTimestamp();
+                var span = JournalTracing.StartBatch(_databaseSystem, rows.Count, batch.Select(w => w.Writer));
                 try
                 {
                     connection ??= await openWriter(token);
                     await connection.WriteAsync(rows, token);
                     _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), true);
+                    OrderTracing.End(span);
                     foreach (var write in batch) write.Done.TrySetResult();
                 }
                 catch (Exception e)
                 {
                     _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), false);
+                    OrderTracing.End(span, e.Message);
                     // A broken connection is opened afresh for the next batch; this batch's writers see the error.
                     if (connection is not null) await connection.DisposeAsync();
                     connection = null;

@@ -106,7 +106,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _waiting.Add((Sender, command.Mode));
-        Persist(decision.Events, Sender, () => OrderTracing.End(span));
+        Persist(decision.Events, Sender, () => OrderTracing.End(span), span);
     }
 
     private void Decide(OrderDecision decision, IActorRef replyTo, Activity? span = null)
@@ -126,7 +126,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             {
                 replyTo.Tell(_state.ToView());
                 OrderTracing.End(span);
-            });
+            }, span);
     }
 
     private void Watch(WatchOrder watch)
@@ -279,7 +279,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     // ---- persistence plumbing ----
 
-    private void Persist(IReadOnlyList<IOrderEvent> events, IActorRef? commandSender, Action? then = null)
+    /// <param name="within">The span of the command being processed, if any: the write's span goes beneath it.</param>
+    private void Persist(IReadOnlyList<IOrderEvent> events, IActorRef? commandSender, Action? then = null, Activity? within = null)
     {
         if (events.Count == 0)
         {
@@ -288,6 +289,8 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         }
         _commandSender = commandSender;
         var remaining = events.Count;
+        var span = OrderTracing.StartPersisting(_state.OrderId, _state.Exists ? OrderContext : null, within, events);
+        JournalTracing.Writing(PersistenceId, span);
         PersistAll(events, e =>
         {
             var before = _state;
@@ -295,6 +298,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             _metrics.Persisted(e, before, _state);
             if (e is StepParked parked) OrderTracing.RecordParked(_state.OrderId, OrderContext, parked.Step, parked.Attempts, parked.LastError);
             if (--remaining > 0) return;
+            OrderTracing.End(span);
             _commandSender = null;
             then?.Invoke();
             AfterChange();

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Orders.Actors.Telemetry;
+
+/// <summary>
+/// Journal writes in the orders' traces. A persistent actor's write reaches the journal as an Akka message with no
+/// room for a trace context, so the writer announces its span here, keyed by persistence id, and the journal takes it
+/// when the write arrives (same node: the journal is local to its writers). A batch then becomes a span under its
+/// first writer's span, linked to every writer's, with its size: a slow commit shows in the trace that waited on it.
+/// </summary>
+public static class JournalTracing
+{
+    private static readonly ConcurrentDictionary<string, ActivityContext> Writers = new();
+
+    /// <summary>The span of a write about to be persisted by <paramref name="persistenceId"/>.</summary>
+    public static void Writing(string persistenceId, Activity? span)
+    {
+        if (span is not null) Writers[persistenceId] = span.Context;
+    }
+
+    /// <summary>The span announced for the write that just arrived from <paramref name="persistenceId"/>, if any.</summary>
+    public static ActivityContext TakeWriter(string persistenceId) =>
+        !Writers.IsEmpty && Writers.TryRemove(persistenceId, out var context) ? context : default;
+
+    /// <summary>A batch's span, or null when no writer in it is traced (a batch nobody waits on in a trace is no trace of its own).</summary>
+    public static Activity? StartBatch(string databaseSystem, int rows, IEnumerable<ActivityContext> writers)
+    {
+        if (!OrderTracing.Source.HasListeners()) return null;
+        var traced = writers.Where(w => w != default).Distinct().ToList();
+        if (traced.Count == 0) return null;
+        var outer = Activity.Current;
+        var activity = OrderTracing.Source.StartActivity("INSERT journal", ActivityKind.Client, traced[0], links: traced.Select(w => new ActivityLink(w)));
+        Activity.Current = outer;
+        return activity?.SetTag("db.system.name", databaseSystem)
+            .SetTag("db.operation.name", "INSERT")
+            .SetTag("db.collection.name", "journal")
+            .SetTag("db.operation.batch.size", rows);
+    }
+}
