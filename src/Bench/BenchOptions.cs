@@ -21,6 +21,7 @@ public sealed record BenchOptions(
         usage: dotnet run -c Release --project src/Bench -- <scenario>... [options]
           scenarios: seed-latency throughput email-outage slow-payment limit parked-replay all (the six before)
                      kill-loop db-outage fuzz overload chaos (the four before)
+                     trace (one order's spans, exported over OTLP to the bench: printed as a tree, drawn as a waterfall)
           --size tiny|standard        tiny runs each scenario in seconds (what the tests do); default standard
           --db sqlite|postgresql|both default sqlite for seed-latency/email-outage/slow-payment/parked-replay/kill-loop/fuzz/overload (first listed) and both for throughput/limit/db-outage
           --target URL --rest URL     drive an existing gateway (gRPC URL, REST URL) instead of starting one in this process

@@ -39,6 +39,32 @@ public sealed class BenchScenarioSpecs
         }
     }
 
+    [Fact]
+    public async Task The_trace_scenario_lists_one_orders_spans_as_one_tree_and_draws_its_waterfall()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "orders-bench-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.Equal(0, await BenchCommand.RunAsync(["trace", "--out", output]));
+
+            using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "results.json")));
+            var spans = Assert.Single(results.RootElement.GetProperty("scenarios").EnumerateArray()).GetProperty("data").GetProperty("spans").EnumerateArray()
+                .Select(s => (Name: s.GetProperty("name").GetString()!, Id: s.GetProperty("span_id").GetString()!, Parent: s.GetProperty("parent_span_id").GetString()!))
+                .ToList();
+            foreach (var name in new[] { "process order", "send payment", "process payment", "send reserve-stock", "process inventory", "send create-shipment",
+                         "process warehouse", "send send-confirmation", "process email", "persist order", "INSERT journal" })
+                Assert.Contains(spans, s => s.Name == name);
+            // One tree: a single root (the client's call), every other span under one of the trace's own.
+            var ids = spans.Select(s => s.Id).ToHashSet();
+            Assert.Single(spans, s => !ids.Contains(s.Parent));
+            Assert.True(new FileInfo(Path.Combine(output, "trace-waterfall.png")).Length > 1000, "trace-waterfall.png was not drawn");
+        }
+        finally
+        {
+            try { Directory.Delete(output, recursive: true); } catch (IOException) { }
+        }
+    }
+
     [Theory]
     [InlineData("warp-speed")]
     [InlineData("throughput --size huge")]

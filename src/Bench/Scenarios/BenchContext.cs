@@ -32,7 +32,9 @@ public static class ScenarioCatalog
     public static readonly IReadOnlyList<string> Names = ["seed-latency", "throughput", "email-outage", "slow-payment", "limit", "parked-replay"];
     /// <summary>What "chaos" runs: kills, database outages, hostile input, a flood; each checks its invariants.</summary>
     public static readonly IReadOnlyList<string> Chaos = ["kill-loop", "db-outage", "fuzz", "overload"];
-    public static IEnumerable<string> All => Names.Concat(Chaos);
+    /// <summary>Run on their own only: one order's trace, printed and drawn.</summary>
+    public static readonly IReadOnlyList<string> Pictures = ["trace"];
+    public static IEnumerable<string> All => Names.Concat(Chaos).Concat(Pictures);
 
     public static Task<IReadOnlyList<Report.ScenarioResult>> RunAsync(string name, BenchContext context) => name switch
     {
@@ -46,6 +48,7 @@ public static class ScenarioCatalog
         "db-outage" => DatabaseOutageScenario.RunAsync(context),
         "fuzz" => One(FuzzScenario.RunAsync(context)),
         "overload" => One(OverloadScenario.RunAsync(context)),
+        "trace" => One(TraceScenario.RunAsync(context)),
         _ => throw new ArgumentException($"unknown scenario '{name}'"),
     };
 
