@@ -15,7 +15,8 @@ public sealed record BenchOptions(
     string OutputDirectory,
     IReadOnlyList<string> GatewaySettings,
     IReadOnlyList<int>? Callers = null,
-    int? Seconds = null)
+    int? Seconds = null,
+    bool CollectTraces = false)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project src/Bench -- <scenario>... [options]
@@ -28,6 +29,7 @@ public sealed record BenchOptions(
           --postgres CONNECTION       PostgreSQL server for --db postgresql (else ORDERS_BENCH_POSTGRES, ORDERS_TEST_POSTGRES, or scripts/postgres-throwaway.sh)
           --out DIR                   where results.json and the PNG charts go; default bench-results
           --callers 16,64 --seconds 15   throughput: the closed-loop levels and how long each runs
+          --collect-traces            the gateway it starts exports spans (and metrics) over OTLP to a receiver in the bench that counts them
           --Orders:...=v --Gateway:...=v --OpenTelemetry:...=v   settings for the gateway it starts
         """;
 
@@ -45,6 +47,7 @@ public sealed record BenchOptions(
         var settings = new List<string>();
         List<int>? callers = null;
         int? seconds = null;
+        var collectTraces = false;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -69,6 +72,7 @@ public sealed record BenchOptions(
                 case "--rest": rest = AbsoluteUri(arg, Value()); break;
                 case "--postgres": postgres = Value(); break;
                 case "--out": output = Value(); break;
+                case "--collect-traces": collectTraces = true; break;
                 case "--callers":
                     var list = Value();
                     callers = list.Split(',').Select(c => int.TryParse(c, out var n) && n is > 0 and <= 10_000 ? n
@@ -95,7 +99,9 @@ public sealed record BenchOptions(
         var unknown = scenarios.Where(s => !Orders.Bench.Scenarios.ScenarioCatalog.All.Contains(s)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"unknown scenario(s) {string.Join(", ", unknown)}; use {string.Join(", ", Orders.Bench.Scenarios.ScenarioCatalog.All)}, all or chaos");
         if ((target is null) != (rest is null)) throw new ArgumentException("--target and --rest go together: the gRPC address and the REST address of the same gateway");
-        return new BenchOptions(scenarios, size, databases ?? [DatabaseKind.Sqlite, DatabaseKind.PostgreSql], target, rest, postgres, output, settings, callers, seconds);
+        if (collectTraces && target is not null) throw new ArgumentException("--collect-traces points the gateway the bench starts at its receiver: it cannot go with --target");
+        return new BenchOptions(scenarios, size, databases ?? [DatabaseKind.Sqlite, DatabaseKind.PostgreSql], target, rest, postgres, output, settings, callers, seconds,
+            collectTraces);
     }
 
     private static Uri AbsoluteUri(string option, string value) =>

@@ -5,11 +5,11 @@ using Xunit.Abstractions;
 
 namespace Orders.Gateway.Tests;
 
-/// <summary>A node process's JSON console: every line about an order carries its order id and correlation id as fields.</summary>
+/// <summary>A node process's JSON console: every line about an order carries its order id, correlation id and trace as fields.</summary>
 public sealed class StructuredLogSpecs(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Every_json_line_about_an_order_carries_its_order_id_and_correlation_id()
+    public async Task Every_json_line_about_an_order_carries_its_order_id_correlation_id_and_trace()
     {
         await using var node = await GatewayProcess.StartFreshAsync("--Logging:Console:FormatterName=json", "--Logging:LogLevel:Default=Information",
             "--Orders:Order:StepAttempts=3", "--Orders:Order:PaymentAttempts=6", "--Orders:Order:PaymentBackoffMin=00:00:00.400");
@@ -29,6 +29,8 @@ public sealed class StructuredLogSpecs(ITestOutputHelper output)
         {
             Assert.True(line.Fields.GetValueOrDefault("order_id") == order.OrderId, $"no order_id {order.OrderId}: {line.Raw}");
             Assert.True(line.Fields.GetValueOrDefault("correlation_id") == order.CorrelationId, $"no correlation_id {order.CorrelationId}: {line.Raw}");
+            Assert.True(line.Fields.GetValueOrDefault("trace_id") == order.TraceId, $"no trace_id {order.TraceId}: {line.Raw}");
+            Assert.Matches("^[0-9a-f]{16}$", line.Fields.GetValueOrDefault("span_id") ?? "");
         });
         Assert.Contains(lines, l => l.Fields.GetValueOrDefault("Attempt") is not null); // the message's own values are fields too
     }

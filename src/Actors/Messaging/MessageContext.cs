@@ -20,6 +20,9 @@ public sealed record MessageContext(string CorrelationId, string TraceParent, st
     }
 
     public string TraceId => TraceParent.Length >= 35 ? TraceParent.Substring(3, 32) : TraceParent;
+
+    /// <summary>The span this context names (the parent of whatever is started from it); empty when there is none.</summary>
+    public string SpanId => TraceParent.Length >= 52 ? TraceParent.Substring(36, 16) : "";
 }
 
 /// <summary>Every message and event that is persisted or may cross nodes; bound to the project's serializer.</summary>

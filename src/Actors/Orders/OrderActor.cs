@@ -159,13 +159,14 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     private void OnPaymentAnswer(PaymentAttemptResult result)
     {
-        _paymentSpan?.SetTag("order.payment.outcome", result.Reply.GetType().Name);
-        OrderTracing.End(_paymentSpan, result.Reply is PaymentError or PaymentUnavailable ? Describe(result.Reply) : null);
+        var attemptSpan = _paymentSpan;
+        attemptSpan?.SetTag("order.payment.outcome", result.Reply.GetType().Name);
+        OrderTracing.End(attemptSpan, result.Reply is PaymentError or PaymentUnavailable ? Describe(result.Reply) : null);
         _paymentSpan = null;
         switch (PaymentPolicy.After(result.Attempt, result.Reply, _settings))
         {
             case PaymentPolicy.RetryAfter retry:
-                using (_log.ForOrder(_state.OrderId, _state.CorrelationId))
+                using (_log.ForOrder(_state.OrderId, OrderContext, attemptSpan))
                     _log.PaymentRetrying(_state.OrderId, result.Attempt, Describe(result.Reply), retry.Delay.TotalMilliseconds);
                 Timers.StartSingleTimer("payment", new RetryPayment(result.Attempt + 1), retry.Delay);
                 _paymentBackoff = retry.Delay;
@@ -265,7 +266,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         {
             Timers.Cancel(step);
             _delivery.Remove(step);
-            using (_log.ForOrder(_state.OrderId, _state.CorrelationId))
+            using (_log.ForOrder(_state.OrderId, OrderContext))
                 _log.StepParked(_state.OrderId, step.ToString(), delivery.Attempts, error);
             Persist(_state.Park(step, delivery.Attempts, error, Now, delivery.SentAt).Events, null);
             return;
@@ -279,7 +280,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     // ---- persistence plumbing ----
 
-    /// <param name="within">The span of the command being processed, if any: the write's span goes beneath it.</param>
+    /// <param name="within">The span of the command being processed, if any: the journal batch that writes the events goes beneath it.</param>
     private void Persist(IReadOnlyList<IOrderEvent> events, IActorRef? commandSender, Action? then = null, Activity? within = null)
     {
         if (events.Count == 0)
@@ -289,8 +290,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         }
         _commandSender = commandSender;
         var remaining = events.Count;
-        var span = OrderTracing.StartPersisting(_state.OrderId, _state.Exists ? OrderContext : null, within, events);
-        JournalTracing.Writing(PersistenceId, span);
+        JournalTracing.Writing(PersistenceId, OrderTracing.ContextOf(within, _state.Exists ? OrderContext : null));
         PersistAll(events, e =>
         {
             var before = _state;
@@ -298,7 +298,6 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             _metrics.Persisted(e, before, _state);
             if (e is StepParked parked) OrderTracing.RecordParked(_state.OrderId, OrderContext, parked.Step, parked.Attempts, parked.LastError);
             if (--remaining > 0) return;
-            OrderTracing.End(span);
             _commandSender = null;
             then?.Invoke();
             AfterChange();

@@ -150,7 +150,7 @@ public sealed class ServiceWorker : ReceiveActor
             if (flight is null)
                 _log.LogWarning("{Service}: {Failures} consecutive failures, the last: {Error}; backing off", _handler.Service, _consecutiveFailures, completed.Failure);
             else
-                using (_log.ForOrder(flight.Request.OrderId, flight.Request.Context.CorrelationId))
+                using (_log.ForOrder(flight.Request.OrderId, flight.Request.Context, flight.Span))
                     _log.ServiceTripped(_handler.Service, _consecutiveFailures, flight.Request.OrderId, completed.Failure);
             _healthListener.Tell(new ServiceGateway.WorkerTripped(completed.Failure));
         }

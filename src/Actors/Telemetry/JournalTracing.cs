@@ -5,18 +5,20 @@ namespace Orders.Actors.Telemetry;
 
 /// <summary>
 /// Journal writes in the orders' traces. A persistent actor's write reaches the journal as an Akka message with no
-/// room for a trace context, so the writer announces its span here, keyed by persistence id, and the journal takes it
-/// when the write arrives (same node: the journal is local to its writers). A batch then becomes a span under its
-/// first writer's span, linked to every writer's, with its size: a slow commit shows in the trace that waited on it.
+/// room for a trace context, so the writer announces the span its work hangs under, keyed by persistence id, and the
+/// journal takes it when the write arrives (same node: the journal is local to its writers). A batch then becomes a
+/// span under its first writer's, linked to every writer's, with its size: a slow commit shows in the trace that
+/// waited on it. (No span per write: under load one batch carries many orders' writes, and a span per write would
+/// double what tracing costs an order for no more than the batch's link says.)
 /// </summary>
 public static class JournalTracing
 {
     private static readonly ConcurrentDictionary<string, ActivityContext> Writers = new();
 
-    /// <summary>The span of a write about to be persisted by <paramref name="persistenceId"/>.</summary>
-    public static void Writing(string persistenceId, Activity? span)
+    /// <summary>The span under which <paramref name="persistenceId"/> is about to write (none: not traced).</summary>
+    public static void Writing(string persistenceId, ActivityContext writer)
     {
-        if (span is not null) Writers[persistenceId] = span.Context;
+        if (writer != default) Writers[persistenceId] = writer;
     }
 
     /// <summary>The span announced for the write that just arrived from <paramref name="persistenceId"/>, if any.</summary>

@@ -77,19 +77,15 @@ public static class OrderTracing
     }
 
     /// <summary>
-    /// An order's events being written, from the persist call until the journal has them: under the command being
-    /// processed, else the order's own context; none for an order with neither (nothing to hang it on). The journal
-    /// batch that carried them is beneath it (<see cref="JournalTracing"/>).
+    /// The span an order's work hangs under right now: the command being processed, else the order's own context
+    /// (none when tracing is off, or for an order with neither).
     /// </summary>
-    public static Activity? StartPersisting(string orderId, MessageContext? order, Activity? within, IReadOnlyList<OrderEvents.IOrderEvent> events)
+    public static ActivityContext ContextOf(Activity? within, MessageContext? order)
     {
-        if (within is null && order is null || !Source.HasListeners()) return null;
-        var parent = within?.Context ?? (ActivityContext.TryParse(order!.TraceParent, order.TraceState, isRemote: true, out var parsed) ? parsed : default);
-        if (parent == default) return null;
-        var outer = Activity.Current;
-        var activity = Source.StartActivity("persist order", ActivityKind.Internal, parent);
-        Activity.Current = outer;
-        return activity?.SetTag("order.id", orderId).SetTag("order.events", events.Count).SetTag("order.event", events[^1].GetType().Name);
+        if (within is not null) return within.Context;
+        return order is not null && Source.HasListeners() && ActivityContext.TryParse(order.TraceParent, order.TraceState, isRemote: true, out var parsed)
+            ? parsed
+            : default;
     }
 
     /// <summary>The context to send on with a request made under <paramref name="span"/> (the order's own without one).</summary>

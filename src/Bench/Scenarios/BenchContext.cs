@@ -11,12 +11,16 @@ public sealed class BenchContext(BenchOptions options)
 
     public string ChartPath(string name) => Path.Combine(Options.OutputDirectory, name + ".png");
 
+    /// <summary>With --collect-traces: where the gateways the bench starts send their spans, counted, not kept.</summary>
+    public Telemetry.OtlpReceiver? Collector { get; private set; }
+
     /// <summary>The gateway under test: the one given by --target, or a fresh one in this process on <paramref name="database"/>.</summary>
     public async Task<BenchTarget> TargetAsync(DatabaseKind database, string profile, params string[] settings)
     {
         if (Options.Target is not null) return await BenchTarget.ConnectAsync(Options.Target, Options.TargetRest!);
         var postgres = database == DatabaseKind.PostgreSql ? Postgres() : null;
-        return await BenchTarget.StartAsync(database, postgres, profile, [.. settings, .. Options.GatewaySettings]);
+        if (Options.CollectTraces) Collector ??= await Telemetry.OtlpReceiver.StartAsync(grpc: false, keep: false);
+        return await BenchTarget.StartAsync(database, postgres, profile, [.. settings, .. Collector?.NodeSettings("http/protobuf") ?? [], .. Options.GatewaySettings]);
     }
 
     /// <summary>The PostgreSQL server's admin connection string (found or started once per run).</summary>

@@ -50,6 +50,11 @@ public static class ThroughputScenario
             result.Add(new Figure("peak RSS (whole process)", best.PeakRssMb, "MB"));
             result.Add(new Figure("allocated per completed order (whole process)", best.AllocatedKbPerOrder, "KB"));
             result.Add(new Figure("time paused for GC", best.GcPausePercent, "%"));
+            if (context.Collector is { } collector)
+            {
+                var (exports, bytes) = collector.SpanTraffic;
+                result.Notes.Add($"OTLP to the bench's receiver (warm-up included): {exports:N0} span exports, {bytes / 1048576.0:N1} MB");
+            }
             result.Notes.Add(scraped.Served
                 ? $"metrics on: /metrics scraped every 5 s during the levels ({scraped.Scrapes} scrapes, {scraped.LastBytes / 1024.0:N0} KB the last)"
                 : "metrics off (OpenTelemetry:Metrics:Enabled=false)");

@@ -29,7 +29,19 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(string Path, byte[] Body)> _exports = new();
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private readonly bool _keep;
+    private long _spanExports, _spanBytes;
+
+    private OtlpReceiver(WebApplication app, bool keep) => (_app, _keep) = (app, keep);
+
+    private void Count(long bytes)
+    {
+        Interlocked.Increment(ref _spanExports);
+        Interlocked.Add(ref _spanBytes, bytes);
+    }
+
+    /// <summary>Span exports received and their bytes, kept or not.</summary>
+    public (long Exports, long Bytes) SpanTraffic => (Interlocked.Read(ref _spanExports), Interlocked.Read(ref _spanBytes));
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -56,19 +68,33 @@ public sealed class OtlpReceiver : IAsyncDisposable
     // A gRPC frame: 1 byte "compressed" flag (the exporter does not compress), 4 bytes big-endian length, the message.
     private static byte[] GrpcMessage(byte[] frame) => frame.AsSpan(5, (int)BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(1, 4))).ToArray();
 
-    public static async Task<OtlpReceiver> StartAsync(bool grpc)
+    /// <param name="keep">False for a bench's load: exports are counted and dropped, as a collector forwarding them would.</param>
+    public static async Task<OtlpReceiver> StartAsync(bool grpc, bool keep = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         // A cleartext endpoint speaks HTTP/2 only when told to: OTLP/gRPC clients use prior knowledge.
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
         var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
+        var receiver = new OtlpReceiver(app, keep);
         async Task Export(HttpContext http)
         {
-            using var body = new MemoryStream();
-            await http.Request.Body.CopyToAsync(body);
-            receiver._exports.Enqueue((http.Request.Path, body.ToArray()));
+            var isSpans = http.Request.Path == (grpc ? GrpcTraceExportPath : HttpTraceExportPath);
+            if (receiver._keep)
+            {
+                using var body = new MemoryStream();
+                await http.Request.Body.CopyToAsync(body);
+                receiver._exports.Enqueue((http.Request.Path, body.ToArray()));
+                if (isSpans) receiver.Count(body.Length);
+            }
+            else
+            {
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+                long length = 0;
+                for (int read; (read = await http.Request.Body.ReadAsync(buffer)) > 0;) length += read;
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                if (isSpans) receiver.Count(length);
+            }
             if (grpc)
             {
                 http.Response.ContentType = "application/grpc";

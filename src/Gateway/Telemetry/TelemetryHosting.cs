@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -36,8 +37,10 @@ public static class TelemetryHosting
         if (tracing)
             // Parent-based: a caller's sampled flag is followed; a trace that starts here is kept at the configured ratio.
             // HttpClient's spans are the providers' and webhooks' calls, beneath the delivery that made them, and carry
-            // its traceparent to the receiver.
-            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+            // its traceparent to the receiver. A call made outside any span (the work of an order that was not sampled, a
+            // client sharing the node's process) is not recorded: it would be a trace of its own, cut off from its cause.
+            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName).AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null)
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
                 .AddOtlpExporter(otlp => Export(otlp, settings, settings.OtlpTracesEndpoint!)));
     }
