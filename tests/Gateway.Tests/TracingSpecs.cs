@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Orders.Actors.Hosting;
 using Orders.Actors.Providers;
+using Orders.Actors.Tests.Support;
 using Orders.Contracts.V1;
 using Orders.Bench.Telemetry;
 using Orders.Gateway.Tests.Support;
@@ -120,5 +122,29 @@ public sealed class TracingSpecs
         var post = Assert.Single(spans, s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == work.SpanId);
         var received = Assert.Single(receiver.All);
         Assert.Equal(post.Id, received.TraceParent);
+    }
+
+    [Fact]
+    public async Task On_postgresql_the_drivers_span_of_each_journal_write_is_beneath_its_batch_and_unparented_queries_are_not_exported()
+    {
+        using var database = new TestDatabase(PersistenceProvider.PostgreSql);
+        await using var collector = await OtlpReceiver.StartAsync(grpc: false);
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings("http/protobuf", "--OpenTelemetry:Metrics:Enabled=false",
+            "--OTEL_BSP_SCHEDULE_DELAY=200", "--Orders:Persistence:Provider=PostgreSql", $"--Orders:Persistence:ConnectionString={database.Options().ConnectionString}"));
+        using var trace = new SpanCapture();
+
+        var placed = await server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Sync), trace.Headers);
+        Assert.Equal(OrderStatus.Completed, placed.Order.Status);
+
+        var spans = await trace.WaitForAsync(s => s.Any(x => x.Source.Name == "Npgsql"), "no Npgsql span in the order's trace");
+        var batches = spans.Where(s => s.DisplayName == "INSERT journal").ToList();
+        Assert.All(batches, b => Assert.Equal("postgresql", b.GetTagItem("db.system.name")));
+        Assert.All(spans.Where(s => s.Source.Name == "Npgsql"), d => Assert.Contains(batches, b => b.SpanId == d.ParentSpanId));
+
+        // The node polls PostgreSQL all the time (order index, analytics, step issues): none of that is exported.
+        var exported = await Poll.UntilAsync(() => Task.FromResult(collector.Spans), s => s.Any(x => x.Scope == "Npgsql" && x.TraceId == trace.TraceId.ToHexString()),
+            "the journal writes' Npgsql spans were not exported");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.All(collector.Spans.Where(s => s.Scope == "Npgsql"), s => Assert.NotEqual("", s.ParentSpanId));
     }
 }

@@ -33,7 +33,7 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
     }
 
     /// <summary>Completes once the rows are committed; fails with the batch's error.</summary>
-    /// <param name="writer">The span of the write, when its writer is traced: the batch's span is linked to it.</param>
+    /// <param name="writer">The span the write belongs to, when its writer is traced: the batch's span is linked to it.</param>
     public Task WriteAsync(IReadOnlyList<StoredEvent> rows, ActivityContext writer = default)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,11 +64,20 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
                 }
                 if (batch.Count == 0) continue;
                 var started = Stopwatch.GetTimestamp();
-                var span = JournalTracing.StartBatch(_databaseSystem, rows.Count, batch.Select(w => w.Writer));
+                var span = OrderTracing.Enabled ? JournalTracing.StartBatch(_databaseSystem, rows.Count, batch.Select(w => w.Writer)) : null;
                 try
                 {
                     connection ??= await openWriter(token);
-                    await connection.WriteAsync(rows, token);
+                    // Current in this loop's own flow only while writing: the database driver's span (Npgsql's) goes beneath.
+                    Activity.Current = span;
+                    try
+                    {
+                        await connection.WriteAsync(rows, token);
+                    }
+                    finally
+                    {
+                        Activity.Current = null;
+                    }
                     _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), true);
                     OrderTracing.End(span);
                     foreach (var write in batch) write.Done.TrySetResult();

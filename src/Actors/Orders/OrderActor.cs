@@ -290,7 +290,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         }
         _commandSender = commandSender;
         var remaining = events.Count;
-        JournalTracing.Writing(PersistenceId, OrderTracing.ContextOf(within, _state.Exists ? OrderContext : null));
+        if (OrderTracing.Enabled) JournalTracing.Writing(PersistenceId, OrderTracing.ContextOf(within, _state.Exists ? OrderContext : null));
         PersistAll(events, e =>
         {
             var before = _state;

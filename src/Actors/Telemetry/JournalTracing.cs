@@ -28,7 +28,7 @@ public static class JournalTracing
     /// <summary>A batch's span, or null when no writer in it is traced (a batch nobody waits on in a trace is no trace of its own).</summary>
     public static Activity? StartBatch(string databaseSystem, int rows, IEnumerable<ActivityContext> writers)
     {
-        if (!OrderTracing.Source.HasListeners()) return null;
+        if (!OrderTracing.Enabled) return null;
         var traced = writers.Where(w => w != default).Distinct().ToList();
         if (traced.Count == 0) return null;
         var outer = Activity.Current;

@@ -16,6 +16,9 @@ public static class OrderTracing
     public const string SourceName = "Orders";
     public static readonly ActivitySource Source = new(SourceName);
 
+    /// <summary>Whether anyone collects the spans (tracing on); off, every span site is this one check.</summary>
+    public static bool Enabled => Source.HasListeners();
+
     /// <summary>
     /// The order actor processing a client's command: a CONSUMER span under the call that sent it. Null when nobody
     /// listens (tracing off), so the hot path pays a branch.
@@ -50,6 +53,7 @@ public static class OrderTracing
     /// </summary>
     public static Activity? StartStepDelivery(string orderId, ResponseMode mode, MessageContext order, StepId step, int attempt)
     {
+        if (!Enabled) return null; // before the names are built: off, a delivery allocates nothing here
         var activity = Start("send", new StepId(step.Kind).ToString(), ActivityKind.Producer, order, orderId, messageId: $"{orderId}/{step}");
         return activity?.SetTag("order.mode", Spelling.Snake(mode)).SetTag("order.step", step.PublicName).SetTag("order.step.attempt", attempt);
     }
@@ -62,6 +66,7 @@ public static class OrderTracing
     /// </summary>
     public static Activity? StartPerforming(string service, IServiceRequest request)
     {
+        if (!Enabled) return null;
         var activity = Start("process", service, ActivityKind.Consumer, request.Context, request.OrderId, messageId: request.IdempotencyKey, linkToParent: true);
         return request is PerformStep step ? activity?.SetTag("order.step", step.Step.PublicName) : activity;
     }
@@ -72,18 +77,19 @@ public static class OrderTracing
     /// </summary>
     public static void RecordParked(string orderId, MessageContext order, StepId step, int attempts, string reason)
     {
+        if (!Enabled) return;
         var activity = Start("park", new StepId(step.Kind).ToString(), ActivityKind.Internal, order, orderId, messageId: $"{orderId}/{step}");
         End(activity?.SetTag("order.step", step.PublicName).SetTag("order.step.attempts", attempts), reason);
     }
 
     /// <summary>
     /// The span an order's work hangs under right now: the command being processed, else the order's own context
-    /// (none when tracing is off, or for an order with neither).
+    /// (none for an order with neither).
     /// </summary>
     public static ActivityContext ContextOf(Activity? within, MessageContext? order)
     {
         if (within is not null) return within.Context;
-        return order is not null && Source.HasListeners() && ActivityContext.TryParse(order.TraceParent, order.TraceState, isRemote: true, out var parsed)
+        return order is not null && ActivityContext.TryParse(order.TraceParent, order.TraceState, isRemote: true, out var parsed)
             ? parsed
             : default;
     }
@@ -96,7 +102,7 @@ public static class OrderTracing
     private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId,
         string? messageId = null, bool linkToParent = false)
     {
-        if (!Source.HasListeners()) return null;
+        if (!Enabled) return null;
         var parsed = ActivityContext.TryParse(context.TraceParent, context.TraceState, isRemote: true, out var parent);
         var outer = Activity.Current;
         var activity = Source.StartActivity($"{operation} {destination}", kind, parent, links: linkToParent && parsed ? [new ActivityLink(parent)] : null);

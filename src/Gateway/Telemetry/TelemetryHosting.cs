@@ -39,8 +39,10 @@ public static class TelemetryHosting
             // HttpClient's spans are the providers' and webhooks' calls, beneath the delivery that made them, and carry
             // its traceparent to the receiver. A call made outside any span (the work of an order that was not sampled, a
             // client sharing the node's process) is not recorded: it would be a trace of its own, cut off from its cause.
-            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName).AddAspNetCoreInstrumentation()
+            // Npgsql's own spans (on PostgreSQL) go under the journal batch that ran the command.
+            telemetry.WithTracing(traces => traces.AddSource(OrderTracing.SourceName, UnparentedDriverSpans.NpgsqlSource).AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null)
+                .AddProcessor(new UnparentedDriverSpans())
                 .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
                 .AddOtlpExporter(otlp => Export(otlp, settings, settings.OtlpTracesEndpoint!)));
     }

@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Orders.Gateway.Tests.Support;
 
 /// <summary>
-/// The spans of one trace as they end, from the order system's, ASP.NET Core's and HttpClient's sources. A listener is process-wide
+/// The spans of one trace as they end, from the order system's, ASP.NET Core's, HttpClient's and Npgsql's sources. A listener is process-wide
 /// and other specs run beside this one: only the trace the spec started (its own traceparent) is kept.
 /// </summary>
 public sealed class SpanCapture : IDisposable
@@ -18,7 +18,7 @@ public sealed class SpanCapture : IDisposable
         CallerSpanId = ActivitySpanId.CreateRandom();
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is "Orders" or "Microsoft.AspNetCore" or "System.Net.Http",
+            ShouldListenTo = source => source.Name is "Orders" or "Microsoft.AspNetCore" or "System.Net.Http" or "Npgsql",
             // HttpClient's spans only under another span: the spec's own calls (roots) would otherwise start a trace of
             // their own and send its traceparent instead of the spec's.
             Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
