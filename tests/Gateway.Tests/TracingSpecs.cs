@@ -147,4 +147,36 @@ public sealed class TracingSpecs
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.All(collector.Spans.Where(s => s.Scope == "Npgsql"), s => Assert.NotEqual("", s.ParentSpanId));
     }
+
+    [Fact]
+    public async Task A_cancellation_is_processed_under_its_own_call_and_its_compensation_steps_are_deliveries_in_the_orders_trace()
+    {
+        await using var collector = await OtlpReceiver.StartAsync(grpc: false);
+        await using var server = await GatewayServer.StartAsync(null, null, collector.NodeSettings("http/protobuf", "--OpenTelemetry:Metrics:Enabled=false"));
+        using var order = new SpanCapture();
+        using var slowShipment = server.Providers.Slow(ProviderKind.Warehouse, TimeSpan.FromSeconds(3)); // keeps the order cancellable
+
+        var placed = await server.Client.PlaceOrderAsync(GatewayServer.Order(mode: ResponseMode.Hybrid), order.Headers);
+        using var cancelCall = new SpanCapture();
+        var cancelled = await server.Client.CancelOrderAsync(new CancelOrderRequest { OrderId = placed.Order.OrderId, Reason = "changed my mind" }, cancelCall.Headers);
+        Assert.Equal(OrderStatus.Cancelled, (await server.WaitForTerminalAsync(placed.Order.OrderId)).Status);
+
+        // The cancel call's trace: its processing by the order actor, under that call.
+        var cancelSpans = await cancelCall.WaitForAsync(s => s.Any(x => x.DisplayName == "process order"), "the cancellation's processing made no span");
+        var processing = Assert.Single(cancelSpans, s => s.DisplayName == "process order");
+        Assert.Equal("CancelOrder", processing.GetTagItem("order.command"));
+        Assert.Equal(Assert.Single(cancelSpans, s => s.Source.Name == "Microsoft.AspNetCore").SpanId, processing.ParentSpanId);
+
+        // The compensation is the order's work: its steps are deliveries in the order's own trace, each performed beneath.
+        var spans = await order.WaitForAsync(s => s.Any(x => x.DisplayName == "process payment" && x.GetTagItem("order.step") is "refund-payment")
+                && s.Any(x => x.DisplayName == "process inventory" && (x.GetTagItem("order.step") as string)?.StartsWith("release-stock") == true),
+            "the compensation steps made no spans in the order's trace");
+        var call = spans.Single(s => s.Source.Name == "Microsoft.AspNetCore");
+        foreach (var step in new[] { "send release-stock", "send refund-payment" })
+        {
+            var send = Assert.Single(spans, s => s.DisplayName == step);
+            Assert.Equal((ActivityKind.Producer, call.SpanId), (send.Kind, send.ParentSpanId));
+            Assert.Contains(spans, s => s.Kind == ActivityKind.Consumer && s.ParentSpanId == send.SpanId);
+        }
+    }
 }
