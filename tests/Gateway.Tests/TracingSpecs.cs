@@ -70,6 +70,7 @@ public sealed class TracingSpecs
             Assert.Equal(send.SpanId, Assert.Single(c.Links).Context.SpanId);
             Assert.Equal(send.GetTagItem("messaging.message.id"), c.GetTagItem("messaging.message.id"));
             Assert.Equal(send.GetTagItem("order.step"), c.GetTagItem("order.step"));
+            Assert.Equal(send.GetTagItem("order.step.attempt"), c.GetTagItem("order.step.attempt"));
         });
         Assert.Equal("send reserve-stock", sends.Single(s => s.SpanId == Assert.Single(consumers, c => c.DisplayName == "process inventory").ParentSpanId).DisplayName);
         // The payment service's work is under the synchronous ask's attempt, as a step's is under its delivery.
@@ -96,6 +97,7 @@ public sealed class TracingSpecs
         var emails = consumers.Where(c => c.DisplayName == "process email").OrderBy(c => c.StartTimeUtc).ToList();
         Assert.Equal(confirmations.Select(s => s.SpanId), emails.Select(e => e.ParentSpanId));
         Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Unset], emails.Select(e => e.Status));
+        Assert.Equal([1, 2], emails.Select(e => (int)e.GetTagItem("order.step.attempt")!)); // each redelivery's work knows which it is
     }
 
     [Fact]

@@ -196,15 +196,15 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
         _delivery[step] = (attempts + 1, true, Now);
         var context = OrderContext;
         var span = OrderTracing.StartStepDelivery(_state.OrderId, _state.Mode, context, step, attempts + 1);
-        _services.For(step.Kind).Tell(StepRequest(step, OrderTracing.Under(span, context)));
+        _services.For(step.Kind).Tell(StepRequest(step, OrderTracing.Under(span, context), attempts + 1));
         OrderTracing.End(span);
         Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
     }
 
-    private PerformStep StepRequest(StepId step, MessageContext context)
+    private PerformStep StepRequest(StepId step, MessageContext context, int attempt = 0)
     {
         var occurredAt = step.Kind == StepKind.NotifyWebhook ? _state.EnteredAt(Enum.Parse<OrderStatus>(step.Subject!)) : null;
-        return new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, context, occurredAt, _state.Reason);
+        return new PerformStep(_state.OrderId, step, _state.Details!, _state.AuthorizationId, _services.StepReplies ?? Self, context, occurredAt, _state.Reason, attempt);
     }
 
     private void OnStepOutcome(StepOutcome outcome)

@@ -51,6 +51,7 @@ public enum StepOutcomeKind
 }
 
 /// <summary>Fire-and-forget step sent by an order; the outcome is told to <paramref name="ReplyTo"/>.</summary>
+/// <param name="Attempt">Which delivery this is (1 the first), for the span of the work on it; 0 when not counted (a probe).</param>
 public sealed record PerformStep(
     string OrderId,
     StepId Step,
@@ -59,7 +60,8 @@ public sealed record PerformStep(
     IActorRef ReplyTo,
     MessageContext Context,
     DateTimeOffset? OccurredAt = null,
-    string? Reason = null) : IServiceRequest
+    string? Reason = null,
+    int Attempt = 0) : IServiceRequest
 {
     public string IdempotencyKey => $"{OrderId}/{Step}";
     public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;

@@ -68,7 +68,7 @@ public static class OrderTracing
     {
         if (!Enabled) return null;
         var activity = Start("process", service, ActivityKind.Consumer, request.Context, request.OrderId, messageId: request.IdempotencyKey, linkToParent: true);
-        return request is PerformStep step ? activity?.SetTag("order.step", step.Step.PublicName) : activity;
+        return request is PerformStep step ? activity?.SetTag("order.step", step.Step.PublicName).SetTag("order.step.attempt", step.Attempt) : activity;
     }
 
     /// <summary>
