@@ -16,7 +16,7 @@ public sealed class OrderSystemOptions
     public WebhookSettings Webhooks { get; set; } = new();
     /// <summary>"seed" (the chapter's latencies) or "instant" (no simulated latency).</summary>
     public string SimulationProfile { get; set; } = "seed";
-    /// <summary>Off for production: no simulated providers, no fault injection; the providers behind ProviderSimulatorUrl only.</summary>
+    /// <summary>On by default (a fresh node simulates the outside world); turn it off for production: no simulated providers, no fault injection, the providers behind ProviderSimulatorUrl only.</summary>
     public SimulationOptions Simulations { get; set; } = new();
     /// <summary>
     /// A provider simulator shared by every node (see README, "cluster"); unset, each node simulates the outside world

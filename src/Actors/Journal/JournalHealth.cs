@@ -25,8 +25,6 @@ public sealed class JournalHealth : IExtension
     private bool _probing;
     private volatile bool _down;
 
-    public bool IsDown => _down;
-
     /// <summary>When and why the database was found down; null while it is up.</summary>
     public (DateTimeOffset Since, string Reason)? Outage
     {

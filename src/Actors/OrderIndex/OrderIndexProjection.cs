@@ -5,7 +5,7 @@ using static Orders.Actors.Orders.OrderEvents;
 
 namespace Orders.Actors.OrderIndex;
 
-/// <summary>Keeps <see cref="OrderIndexStore"/> up to date from the order event stream; its offset lives in the same table.</summary>
+/// <summary>Keeps <see cref="OrderIndexStore"/> up to date from the order event stream; its offset is stored (projection_offset) in the same transaction as the rows it applies.</summary>
 public sealed class OrderIndexProjection : ReceiveActor, IWithTimers
 {
     public const string Name = "order-index";

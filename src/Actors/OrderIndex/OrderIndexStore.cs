@@ -81,16 +81,6 @@ public sealed partial class OrderIndexStore(PersistenceOptions persistence)
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task ResetAsync(string projection, CancellationToken ct = default)
-    {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using (var clear = Command(connection, transaction, "DELETE FROM order_index")) await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        await using (var issues = Command(connection, transaction, "DELETE FROM step_issue")) await issues.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        await using (var zero = Command(connection, transaction, "DELETE FROM projection_offset WHERE name = @name", ("name", projection))) await zero.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Orders by id, optionally of one status and only those with a step in <paramref name="withIssue"/> ("retrying" or
     /// "parked"), after <paramref name="afterOrderId"/> (keyset paging: stable under inserts).

@@ -10,7 +10,7 @@ namespace Orders.Actors.Orders;
 /// The order as a pure, immutable state machine: commands are decided into events, events are applied
 /// into state. No I/O and no clock: the caller passes "now".
 /// </summary>
-public sealed record OrderState : IOrderSystemMessage
+public sealed record OrderState
 {
     public required string OrderId { get; init; }
     public OrderStatus? Status { get; init; }

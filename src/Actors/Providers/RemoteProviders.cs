@@ -43,10 +43,6 @@ public sealed class RemoteProviders : IPaymentProvider, IWarehouseProvider, IEma
     public async Task RecordAsync(IReadOnlyList<AnalyticsRecord> records, CancellationToken ct) =>
         await PostAsync<ProviderWire.ReferenceReply>(ProviderWire.RecordAnalytics, records, ct);
 
-    public async Task<ProviderWire.LedgerReply> LedgerAsync(CancellationToken ct) =>
-        await _http.GetFromJsonAsync<ProviderWire.LedgerReply>(ProviderWire.Ledger, ct).ConfigureAwait(false)
-        ?? throw new ProviderUnavailableException("the provider simulator sent an empty ledger");
-
     private async Task<T> PostAsync<T>(string path, object body, CancellationToken ct)
     {
         HttpResponseMessage response;

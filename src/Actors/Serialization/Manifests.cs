@@ -7,7 +7,6 @@ using static Orders.Actors.Inventory.InventoryEvents;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderEvents;
 using static Orders.Actors.Orders.OrderReplies;
-using OrderState = Orders.Actors.Orders.OrderState;
 
 namespace Orders.Actors.Serialization;
 
@@ -44,7 +43,6 @@ public static class Manifests
         [typeof(CompensationStarted)] = "order.compensation-started.v1",
         [typeof(OrderCompleted)] = "order.completed.v1",
         [typeof(OrderCancelled)] = "order.cancelled.v1",
-        [typeof(OrderState)] = "order.snapshot.v1",
         // services
         [typeof(PerformStep)] = "step.perform.v1",
         [typeof(StepOutcome)] = "step.outcome.v1",

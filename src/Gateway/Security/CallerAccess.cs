@@ -12,7 +12,7 @@ public sealed record Caller(IPAddress? Address, string? Bearer)
 }
 
 /// <summary>
-/// The one access rule of every face (REST, gRPC, and the admin API and console to come). Anyone who can reach the
+/// The one access rule of every face (REST, gRPC, and the admin API the `orders` CLI speaks). Anyone who can reach the
 /// node may place orders and read stock. The holder of an order's token may read, watch and cancel that order. An
 /// operator - the admin token, or any loopback caller on a node that has no admin token - may do everything.
 /// </summary>

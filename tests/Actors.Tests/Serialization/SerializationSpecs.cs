@@ -64,7 +64,6 @@ public sealed class SerializationSpecs() : Akka.TestKit.Xunit2.TestKit("""
         yield return new CompensationStarted("o-1", "out of stock", true, T);
         yield return new OrderCompleted("o-1", 1999, "EUR", T);
         yield return new OrderCancelled("o-1", "cancelled", 1999, "EUR", T);
-        yield return state;
         yield return new PerformStep("o-1", Reserve, details, "auth", TestActor, Ctx);
         yield return new StepOutcome("o-1", Ship, StepOutcomeKind.Transient, "down", T, Ctx);
         yield return new ServiceRecovered("o-1", Ship, "warehouse", true, Ctx);
