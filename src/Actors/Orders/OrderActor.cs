@@ -30,7 +30,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     private readonly Microsoft.Extensions.Logging.ILogger _log = OrderLog.For(Context.System, typeof(OrderActor).FullName!);
     private readonly RecoveryBacklog _backlog = RecoveryBacklog.For(Context.System);
     private bool _recovering = true;
-    private readonly List<(IActorRef ReplyTo, ResponseMode Mode)> _waiting = [];
+    private readonly List<(IActorRef ReplyTo, ResponseMode Mode, MessageContext Call)> _waiting = [];
     private readonly HashSet<IActorRef> _watchers = [];
     private readonly Dictionary<StepId, (int Attempts, bool Awaiting, DateTimeOffset SentAt)> _delivery = new();
     private OrderState _state;
@@ -105,7 +105,9 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
             OrderTracing.End(span);
             return;
         }
-        _waiting.Add((Sender, command.Mode));
+        // A resend of the same call (same context) replaces its earlier send's place: that asker has given up.
+        _waiting.RemoveAll(w => w.Call == command.Context);
+        _waiting.Add((Sender, command.Mode, command.Context));
         Persist(decision.Events, Sender, () => OrderTracing.End(span), span);
     }
 
@@ -374,7 +376,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
     {
         var rejection = new CommandRejected(_state.OrderId, RejectionCode.PersistenceFailed, reason);
         _commandSender?.Tell(rejection);
-        foreach (var (replyTo, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
+        foreach (var (replyTo, _, _) in _waiting) if (!replyTo.Equals(_commandSender)) replyTo.Tell(rejection);
         _waiting.Clear();
         StopIfHandedOff();
     }

@@ -8,9 +8,16 @@ public static class OrderCommands
 {
     public interface IOrderCommand : IWithOrderId, ITraced, IOrderSystemMessage;
 
-    public sealed record PlaceOrder(string OrderId, OrderDetails Details, ResponseMode Mode, MessageContext Context) : IOrderCommand;
+    /// <summary>
+    /// A command a caller may send again while it waits (an answer lost in a hand-off, a node that died): the same
+    /// command again is answered from the order's record and changes nothing twice. The caller resends it unchanged
+    /// (same <see cref="ITraced.Context"/>), which the order uses to keep one waiting caller per call, not one per send.
+    /// </summary>
+    public interface ISafeToResend : IOrderCommand;
 
-    public sealed record GetOrder(string OrderId, MessageContext Context) : IOrderCommand;
+    public sealed record PlaceOrder(string OrderId, OrderDetails Details, ResponseMode Mode, MessageContext Context) : ISafeToResend;
+
+    public sealed record GetOrder(string OrderId, MessageContext Context) : ISafeToResend;
 
     public sealed record CancelOrder(string OrderId, string Reason, MessageContext Context) : IOrderCommand;
 

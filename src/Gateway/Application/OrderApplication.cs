@@ -180,7 +180,7 @@ public sealed class OrderApplication(
         try
         {
             // The ask never outlives the call: it ends at the client's deadline or when the client goes away.
-            if (command is not (PlaceOrder or GetOrder)) return await UnlessDatabaseGoesDown(orders.ActorRef.Ask<object>(command, timeout, ct));
+            if (command is not ISafeToResend) return await UnlessDatabaseGoesDown(orders.ActorRef.Ask<object>(command, timeout, ct));
             var giveUpAt = DateTime.UtcNow + timeout;
             while (true)
             {

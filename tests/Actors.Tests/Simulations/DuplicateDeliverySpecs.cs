@@ -68,6 +68,28 @@ public abstract class DuplicateDeliverySpecs(PersistenceProvider provider) : Sim
     }
 
     [Fact]
+    public async Task A_call_resending_its_place_order_waits_once_and_only_its_latest_send_is_answered()
+    {
+        await Node.SetStockAsync("SKU-1", 10);
+        var id = TestOrders.NewId();
+        var call = MessageContext.New();
+        var sends = Enumerable.Range(0, 3).Select(_ => new Akka.TestKit.TestProbe(Node.System, new XunitAssertions())).ToList();
+        var otherCall = new Akka.TestKit.TestProbe(Node.System, new XunitAssertions());
+        var command = new PlaceOrder(id, TestOrders.Details(), ResponseMode.Sync, call);
+
+        // One gateway call resending its command (each send is a new ask), and another call for the same order.
+        foreach (var send in sends) Node.Orders.Tell(command, send.Ref);
+        Node.Orders.Tell(command with { Context = MessageContext.New() }, otherCall.Ref);
+
+        Assert.Equal(OrderStatus.Completed, sends[^1].ExpectMsg<OrderView>(TimeSpan.FromSeconds(10)).Status);
+        Assert.Equal(OrderStatus.Completed, otherCall.ExpectMsg<OrderView>(TimeSpan.FromSeconds(10)).Status);
+        // The earlier sends' places went to the latest: nobody waits for them, nothing is told to an asker that gave up.
+        sends[0].ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        sends[1].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, Providers.Payment.ChargesFor(id));
+    }
+
+    [Fact]
     public async Task The_same_id_with_a_different_body_is_refused_and_changes_nothing()
     {
         await Node.SetStockAsync("SKU-1", 10);
