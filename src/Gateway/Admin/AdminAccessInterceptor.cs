@@ -3,6 +3,7 @@ using Grpc.Core.Interceptors;
 using Orders.Gateway.Application;
 using Orders.Gateway.Grpc;
 using Orders.Gateway.Security;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Admin;
 

@@ -5,6 +5,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Providers;
 using Orders.Actors.Services;
 using AdminV1 = Orders.Contracts.Admin.V1;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Admin;
 
@@ -95,7 +96,7 @@ public sealed partial class AdminGrpcService
             : throw Invalid("provider", $"'{name}' is not a provider: use one of {string.Join(", ", Enum.GetNames<ProviderKind>().Select(n => n.ToLowerInvariant()))}");
 
     private static Exception OrderApiExceptionFor(IReadOnlyList<Orders.Actors.Orders.FieldViolation> problems) =>
-        Orders.Gateway.Grpc.OrderGrpcService.ToRpcException(Application.OrderApiException.Invalid(problems));
+        Orders.Gateway.Grpc.OrderGrpcService.ToRpcException(Errors.OrderApiException.Invalid(problems));
 
     private static AdminV1.FaultsReply Faults(IReadOnlyDictionary<ProviderKind, SimulationSettings> settings)
     {

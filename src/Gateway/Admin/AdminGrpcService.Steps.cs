@@ -8,6 +8,7 @@ using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
 using static Orders.Actors.Orders.OrderReplies;
 using AdminV1 = Orders.Contracts.Admin.V1;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Admin;
 
@@ -115,7 +116,7 @@ public sealed partial class AdminGrpcService
     }
 
     private static RpcException OrderGrpcNotFound(string message) =>
-        Orders.Gateway.Grpc.OrderGrpcService.ToRpcException(new Application.OrderApiException(Application.ApiError.NotFound, message));
+        Orders.Gateway.Grpc.OrderGrpcService.ToRpcException(new Errors.OrderApiException(Errors.ApiError.NotFound, message));
 
     private static string IssueStatus(string status) => status.ToLowerInvariant() switch
     {

@@ -8,6 +8,7 @@ using Orders.Gateway.Application;
 using Orders.Gateway.Grpc;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using AdminV1 = Orders.Contracts.Admin.V1;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Admin;
 

@@ -1,4 +1,5 @@
 using Orders.Actors.Orders;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Application;
 

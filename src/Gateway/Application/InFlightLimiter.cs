@@ -1,3 +1,5 @@
+using Orders.Gateway.Errors;
+
 namespace Orders.Gateway.Application;
 
 /// <summary>Bounds the calls in flight: past the limit a call is refused at once rather than queued behind the others.</summary>

@@ -14,6 +14,7 @@ using Orders.Gateway.Security;
 using Orders.Gateway.Telemetry;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Application;
 

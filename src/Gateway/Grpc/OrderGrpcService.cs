@@ -5,6 +5,7 @@ using Orders.Actors.Orders;
 using Orders.Gateway.Application;
 using Orders.Gateway.Security;
 using V1 = Orders.Contracts.V1;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Grpc;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Orders.Gateway.Application;
 using Orders.Gateway.Security;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Rest;
 

@@ -5,6 +5,7 @@ using Orders.Actors.Orders;
 using Orders.Gateway.Application;
 using Orders.Gateway.Diagnostics;
 using Orders.Gateway.Security;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Rest;
 

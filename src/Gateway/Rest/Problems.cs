@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orders.Actors.Orders;
 using Orders.Gateway.Application;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Rest;
 

@@ -6,6 +6,7 @@ using Orders.Actors.Providers;
 using Orders.Gateway.Application;
 using Orders.Gateway.Security;
 using static Orders.Gateway.Rest.OrderRestEndpoints;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Rest;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Orders.Gateway.Application;
+using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Security;
 

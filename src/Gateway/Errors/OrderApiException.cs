@@ -1,6 +1,6 @@
 using Orders.Actors.Orders;
 
-namespace Orders.Gateway.Application;
+namespace Orders.Gateway.Errors;
 
 public enum ApiError
 {

@@ -2,8 +2,9 @@ using System.Net;
 using Orders.Actors.Hosting;
 using Orders.Actors.Services;
 using Orders.Gateway.Application;
+using Orders.Gateway.Security;
 
-namespace Orders.Gateway.Security;
+namespace Orders.Gateway;
 
 /// <summary>
 /// What a node may open to the network. On loopback anything goes; beyond it, the node refuses to start unless
