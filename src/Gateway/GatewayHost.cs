@@ -107,7 +107,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(limiter);
         builder.AddOrderTelemetry(telemetry);
         builder.Services.AddSingleton(services => new GatewayMetrics(services.GetRequiredService<OrderMetrics>(), () => limiter.InFlight, () => limiter.Shed));
-        builder.Services.AddSingleton(new OrderIndexStore(orders.Persistence));
+        builder.Services.AddSingleton(orders.Persistence.OrderIndex());
         builder.Services.AddSingleton<SkuCatalog>();
         builder.Services.AddSingleton<OrderApplication>();
         builder.Services.AddAkka(orders.SystemName, akka => akka

@@ -173,7 +173,7 @@ public static class OrderSystemHosting
 
     public static AkkaConfigurationBuilder AddOrderIndex(this AkkaConfigurationBuilder builder, OrderSystemOptions options) =>
         builder.WithSingleton<ActorKeys.OrderIndex>(OrderIndexProjection.Name,
-            (_, _, _) => OrderIndexProjection.Props(new OrderIndexStore(options.Persistence),
+            (_, _, _) => OrderIndexProjection.Props(options.Persistence.OrderIndex(),
                 // Few, large transactions: on SQLite every index write competes with the journal writer for the one write lock.
                 new OrderEventStream.Settings(SqlReadJournal.Identifier, 5000, TimeSpan.FromMilliseconds(500))),
             new ClusterSingletonOptions());

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Orders.Actors.Hosting;
 using Orders.Actors.Orders;
 using static Orders.Actors.Orders.OrderEvents;
 
@@ -15,11 +14,14 @@ public sealed record OrderPage(IReadOnlyList<OrderSummary> Orders, string? NextA
 /// A table of orders by status, kept by <see cref="OrderIndexProjection"/> from the event stream: the read side
 /// that lists orders without waking one actor per order. Eventually consistent, like every read model.
 /// </summary>
-public sealed partial class OrderIndexStore(PersistenceOptions persistence)
+/// <param name="postgres">The database is PostgreSQL (else SQLite).</param>
+/// <param name="connectionString">Where the index's tables live.</param>
+/// <param name="journalConnectionString">The journal's database, read for the projection's lag.</param>
+public sealed partial class OrderIndexStore(bool postgres, string connectionString, string journalConnectionString)
 {
-    private readonly DbProviderFactory _factory = persistence.Provider == PersistenceProvider.Sqlite ? SqliteFactory.Instance : NpgsqlFactory.Instance;
-    private readonly string _connectionString = persistence.ResolvedIndexConnectionString;
-    private readonly string _journalConnectionString = persistence.ResolvedConnectionString;
+    private readonly DbProviderFactory _factory = postgres ? NpgsqlFactory.Instance : SqliteFactory.Instance;
+    private readonly string _connectionString = connectionString;
+    private readonly string _journalConnectionString = journalConnectionString;
 
     private async Task<DbConnection> OpenAsync(CancellationToken ct, string? connectionString = null)
     {

@@ -20,7 +20,7 @@ public abstract class OrderIndexSpecs(PersistenceProvider provider) : Simulation
         await Node.PlaceAsync("idx-declined", TestOrders.Details("SKU-I", token: "tok_decline"), ResponseMode.Hybrid);
         await Task.WhenAll(ids.Select(id => Node.WaitForTerminalAsync(id)));
 
-        var store = new OrderIndexStore(Database.Options());
+        var store = Database.Options().OrderIndex();
         await Eventually(async () => (await store.ListAsync(OrderStatus.Completed, null, 100)).Orders.Count == 5
                                      && (await store.ListAsync(OrderStatus.Cancelled, null, 100)).Orders.Count == 2
                                      && (await store.ListAsync(OrderStatus.PaymentDeclined, null, 100)).Orders.Count == 1,
