@@ -5,6 +5,8 @@ public static class ActorKeys
 {
     public sealed class Orders;
     public sealed class Inventory;
+    /// <summary>Where orders send their inventory steps: the inventory region, or in a simulation the latency in front of it.</summary>
+    public sealed class InventorySteps;
     public sealed class Payment;
     public sealed class Warehouse;
     public sealed class Email;

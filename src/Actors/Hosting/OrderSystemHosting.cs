@@ -143,15 +143,22 @@ public static class OrderSystemHosting
 
     public static AkkaConfigurationBuilder AddInventory(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations) =>
         builder.WithShardRegion<ActorKeys.Inventory>("sku",
-            sku => InventoryActor.Props(sku, simulations?.Inventory, options.InventorySnapshotEvery),
+            sku => InventoryActor.Props(sku, options.InventorySnapshotEvery),
             new InventoryMessageExtractor(),
-            new ShardOptions { StateStoreMode = StateStoreMode.Persistence });
+            new ShardOptions { StateStoreMode = StateStoreMode.Persistence })
+            .WithActors((system, registry) =>
+            {
+                var region = registry.Get<ActorKeys.Inventory>();
+                registry.Register<ActorKeys.InventorySteps>(simulations is null
+                    ? region
+                    : system.ActorOf(SimulatedInventoryLatency.Props(region, simulations.Inventory), "simulated-inventory-latency"));
+            });
 
     public static AkkaConfigurationBuilder AddOrders(this AkkaConfigurationBuilder builder, OrderSettings settings) =>
         builder.WithShardRegion<ActorKeys.Orders>("order",
             (_, registry, resolver) => orderId => OrderActor.Props(orderId, new OrderServices(
                 registry.Get<ActorKeys.Payment>(),
-                registry.Get<ActorKeys.Inventory>(),
+                registry.Get<ActorKeys.InventorySteps>(),
                 registry.Get<ActorKeys.Warehouse>(),
                 registry.Get<ActorKeys.Email>(),
                 registry.Get<ActorKeys.AnalyticsService>(),

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
 using Orders.Actors.Orders;
-using Orders.Actors.Providers;
 using Orders.Actors.Services;
 using Orders.Actors.Telemetry;
 using static Orders.Actors.Inventory.InventoryCommands;
@@ -17,15 +16,13 @@ namespace Orders.Actors.Inventory;
 /// </summary>
 public sealed class InventoryActor : ReceivePersistentActor
 {
-    private readonly ProviderSimulation? _latency;
     private readonly int _snapshotEvery;
     private InventoryState _state;
     private int _unconfirmedWrites;
     private int _eventsSinceSnapshot;
 
-    public InventoryActor(string sku, ProviderSimulation? latency, int snapshotEvery)
+    public InventoryActor(string sku, int snapshotEvery)
     {
-        _latency = latency;
         _snapshotEvery = snapshotEvery;
         _state = InventoryState.Empty(sku);
         PersistenceId = $"sku-{sku}";
@@ -45,8 +42,8 @@ public sealed class InventoryActor : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string sku, ProviderSimulation? latency, int snapshotEvery) =>
-        Akka.Actor.Props.Create(() => new InventoryActor(sku, latency, snapshotEvery));
+    public static Props Props(string sku, int snapshotEvery) =>
+        Akka.Actor.Props.Create(() => new InventoryActor(sku, snapshotEvery));
 
     private void Perform(PerformStep step)
     {
@@ -109,13 +106,9 @@ public sealed class InventoryActor : ReceivePersistentActor
         });
     }
 
-    private void Reply(IActorRef replyTo, object answer)
+    private static void Reply(IActorRef replyTo, object answer)
     {
         if (replyTo.IsNobody()) return; // stock seeded at start-up, with nobody to tell
-        var latency = _latency?.NextLatency() ?? TimeSpan.Zero;
-        if (latency > TimeSpan.Zero)
-            Context.System.Scheduler.ScheduleTellOnce(latency, replyTo, answer, Self);
-        else
-            replyTo.Tell(answer);
+        replyTo.Tell(answer);
     }
 }
