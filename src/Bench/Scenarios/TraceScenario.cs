@@ -19,7 +19,7 @@ public static class TraceScenario
         var database = context.DatabasesFor(comparesDatabases: false).Single();
         await using var target = await context.TargetAsync(database, "seed",
             // A roomy export queue: a tracer provider hears every span made in its process, and in the test suite other
-            // nodes share this one; the default queue (2,048) dropped some of this order's spans there.
+            // nodes share this one; the default queue (2,048) drops spans when it fills.
             collector.NodeSettings("http/protobuf", "--OTEL_BSP_SCHEDULE_DELAY=200", "--OTEL_BSP_MAX_QUEUE_SIZE=200000", "--OpenTelemetry:Metrics:Enabled=false"));
         var result = new ScenarioResult("trace", $"{target.Description}; one HYBRID order, spans exported over OTLP/HTTP to a receiver in the bench");
 
