@@ -27,7 +27,7 @@ public static class BenchCommand
             return 2;
         }
         Directory.CreateDirectory(options.OutputDirectory);
-        var context = new BenchContext(options);
+        await using var context = new BenchContext(options);
         var machine = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0.#} GiB, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
         AnsiConsole.MarkupLine($"[bold]orders bench[/] ({Markup.Escape(machine)}), size {options.Size}, results in {Markup.Escape(Path.GetFullPath(options.OutputDirectory))}");
 

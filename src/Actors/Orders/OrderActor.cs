@@ -355,6 +355,7 @@ public sealed class OrderActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
+        JournalTracing.Forget(PersistenceId); // a write announced but never taken (the journal refused it) leaves nothing behind
         RecoveryEnded(); // a recovery that failed or was cut short by a stop
         base.PostStop();
     }

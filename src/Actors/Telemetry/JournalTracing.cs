@@ -25,6 +25,12 @@ public static class JournalTracing
     public static ActivityContext TakeWriter(string persistenceId) =>
         !Writers.IsEmpty && Writers.TryRemove(persistenceId, out var context) ? context : default;
 
+    /// <summary>The writer stopped: whatever it announced and the journal never took goes (the map holds live writers only).</summary>
+    public static void Forget(string persistenceId)
+    {
+        if (!Writers.IsEmpty) Writers.TryRemove(persistenceId, out _);
+    }
+
     /// <summary>A batch's span, or null when no writer in it is traced (a batch nobody waits on in a trace is no trace of its own).</summary>
     public static Activity? StartBatch(string databaseSystem, int rows, IEnumerable<ActivityContext> writers)
     {

@@ -3,7 +3,7 @@ using Orders.Bench.Target;
 namespace Orders.Bench.Scenarios;
 
 /// <summary>What every scenario gets: the options, where to write charts, and how to get a gateway to drive.</summary>
-public sealed class BenchContext(BenchOptions options)
+public sealed class BenchContext(BenchOptions options) : IAsyncDisposable
 {
     public BenchOptions Options { get; } = options;
     public string RunId { get; } = $"b{DateTime.UtcNow:HHmmss}{Random.Shared.Next(1000):D3}";
@@ -28,6 +28,12 @@ public sealed class BenchContext(BenchOptions options)
 
     public IEnumerable<DatabaseKind> DatabasesFor(bool comparesDatabases) =>
         Options.Target is not null ? [DatabaseKind.Sqlite] : comparesDatabases ? Options.Databases : [Options.Databases[0]];
+
+    /// <summary>The span receiver of --collect-traces stops with the run.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Collector is not null) await Collector.DisposeAsync();
+    }
 }
 
 public static class ScenarioCatalog

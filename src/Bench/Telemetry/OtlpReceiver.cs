@@ -16,8 +16,9 @@ namespace Orders.Bench.Telemetry;
 /// <summary>
 /// An OTLP receiver of metrics and spans on loopback, as a collector would listen: gRPC (HTTP/2 without TLS, the
 /// MetricsService and TraceService Export methods) or HTTP (POST /v1/metrics, /v1/traces), all carrying protobuf. It
-/// keeps what it was sent, and answers each export with an empty response (accepted in full). The specs read the
-/// bytes, and the spans decoded from them as a trace UI would (<see cref="Spans"/>); the bench draws them.
+/// keeps what it was sent (or, for a bench's load, only counts the span exports), and answers each export with an
+/// empty response (accepted in full). The specs read the bytes, and the spans decoded from them as a trace UI would
+/// (<see cref="Spans"/>); the bench draws them.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
