@@ -18,6 +18,7 @@ using Orders.Actors.Providers;
 using Orders.Actors.Serialization;
 using Orders.Actors.Services;
 using Orders.Actors.Telemetry;
+using Orders.Actors.Workflows;
 using Orders.Actors.Streams;
 
 namespace Orders.Actors.Hosting;
@@ -156,21 +157,28 @@ public static class OrderSystemHosting
 
     public static AkkaConfigurationBuilder AddOrders(this AkkaConfigurationBuilder builder, OrderSettings settings) =>
         builder.WithShardRegion<ActorKeys.Orders>("order",
-            (_, registry, resolver) => orderId => OrderActor.Props(orderId, new OrderServices(
-                registry.Get<ActorKeys.Payment>(),
-                registry.Get<ActorKeys.InventorySteps>(),
-                registry.Get<ActorKeys.Warehouse>(),
-                registry.Get<ActorKeys.Email>(),
-                registry.Get<ActorKeys.AnalyticsService>(),
-                registry.Get<ActorKeys.Webhooks>(),
-                registry.Get<ActorKeys.Orders>()), settings, metrics: resolver.GetService<OrderMetrics>()),
+            (system, registry, resolver) =>
+            {
+                // Looked up at the first order, not here: the region registers itself only after this factory is built.
+                var services = new Lazy<OrderServices>(() => new OrderServices(
+                    registry.Get<ActorKeys.Payment>(),
+                    registry.Get<ActorKeys.InventorySteps>(),
+                    registry.Get<ActorKeys.Warehouse>(),
+                    registry.Get<ActorKeys.Email>(),
+                    registry.Get<ActorKeys.AnalyticsService>(),
+                    registry.Get<ActorKeys.Webhooks>(),
+                    registry.Get<ActorKeys.Orders>()));
+                var metrics = resolver.GetService<OrderMetrics>();
+                var log = OrderLog.For(system, OrderActor.LogCategory);
+                return orderId => OrderActor.Props(orderId, services.Value, settings, metrics: metrics, log: log);
+            },
             new OrderMessageExtractor(),
             new ShardOptions
             {
                 StateStoreMode = StateStoreMode.Persistence,
                 RememberEntities = true,
                 RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-                HandOffStopMessage = OrderCommands.StopForHandOff.Instance,
+                HandOffStopMessage = StopForHandOff.Instance,
             });
 
     public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, AnalyticsSettings settings, IAnalyticsProvider analytics) =>

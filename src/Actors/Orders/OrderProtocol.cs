@@ -28,15 +28,6 @@ public static class OrderCommands
     public sealed record WatchOrder(string OrderId, IActorRef Subscriber, MessageContext Context) : IOrderCommand;
 
     public sealed record UnwatchOrder(string OrderId, IActorRef Subscriber, MessageContext Context) : IOrderCommand;
-
-    /// <summary>
-    /// Sent by the shard when it moves to another node (graceful leave, rebalance): the order stops once every caller
-    /// waiting on it has its answer, so a handoff never turns into a failed client call.
-    /// </summary>
-    public sealed record StopForHandOff : IOrderSystemMessage
-    {
-        public static readonly StopForHandOff Instance = new();
-    }
 }
 
 public static class OrderReplies

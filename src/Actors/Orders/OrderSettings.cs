@@ -1,4 +1,5 @@
 using Orders.Actors.Services;
+using Orders.Actors.Workflows;
 
 namespace Orders.Actors.Orders;
 
@@ -27,23 +28,51 @@ public sealed record OrderSettings
 
     public BackoffPolicy PaymentBackoff => new(PaymentBackoffMin, PaymentBackoffMax, RandomFactor);
     public BackoffPolicy StepBackoff => new(StepBackoffMin, StepBackoffMax, RandomFactor);
+
+    /// <summary>The workflow kernel's timeouts and retries for orders: payment is the synchronous call.</summary>
+    public WorkflowSettings Kernel => new()
+    {
+        CallTimeout = PaymentTimeout,
+        CallAttempts = PaymentAttempts,
+        CallBackoff = PaymentBackoff,
+        StepAckTimeout = StepAckTimeout,
+        StepAttempts = StepAttempts,
+        StepBackoff = StepBackoff,
+        PassivateSettledAfter = PassivateTerminalAfter,
+    };
 }
 
-/// <summary>What to do with one payment attempt's answer: decide, or try again after a delay.</summary>
+/// <summary>
+/// What a payment attempt's answer means: a decision (approved, or declined: never retried), or a transient failure
+/// that the kernel's <see cref="CallPolicy"/> retries while attempts remain.
+/// </summary>
 public static class PaymentPolicy
 {
     public abstract record Next;
     public sealed record Decide(PaymentDecision Decision) : Next;
     public sealed record RetryAfter(TimeSpan Delay) : Next;
 
-    public static Next After(int attempt, PaymentReply reply, OrderSettings settings) => reply switch
+    public static Next After(int attempt, PaymentReply reply, OrderSettings settings) =>
+        CallPolicy.After(attempt, Classify(reply), settings.PaymentAttempts, settings.PaymentBackoff) is CallPolicy.RetryAfter retry
+            ? new RetryAfter(retry.Delay)
+            : new Decide(Decision(attempt, reply));
+
+    // A decline is the issuer's answer; asking again would only annoy the customer's bank.
+    public static CallAnswer Classify(PaymentReply reply) => reply switch
     {
-        PaymentApproved a => new Decide(new PaymentDecision.Authorized(a.AuthorizationId)),
-        // A decline is the issuer's answer; asking again would only annoy the customer's bank.
-        PaymentRefused r => new Decide(new PaymentDecision.Declined(r.Reason)),
-        _ when attempt < settings.PaymentAttempts => new RetryAfter(settings.PaymentBackoff.Delay(attempt)),
-        PaymentUnavailable u => new Decide(new PaymentDecision.Failed($"payment service unavailable: {u.Reason}")),
-        PaymentError e => new Decide(new PaymentDecision.Failed($"payment failed after {attempt} attempts: {e.Reason}")),
+        PaymentApproved or PaymentRefused => CallAnswer.Final.Instance,
+        PaymentUnavailable u => new CallAnswer.Transient(u.Reason),
+        PaymentError e => new CallAnswer.Transient(e.Reason),
+        _ => throw new ArgumentOutOfRangeException(nameof(reply)),
+    };
+
+    /// <summary>The decision on the last answer, once no further attempt follows.</summary>
+    public static PaymentDecision Decision(int attempt, PaymentReply reply) => reply switch
+    {
+        PaymentApproved a => new PaymentDecision.Authorized(a.AuthorizationId),
+        PaymentRefused r => new PaymentDecision.Declined(r.Reason),
+        PaymentUnavailable u => new PaymentDecision.Failed($"payment service unavailable: {u.Reason}"),
+        PaymentError e => new PaymentDecision.Failed($"payment failed after {attempt} attempts: {e.Reason}"),
         _ => throw new ArgumentOutOfRangeException(nameof(reply)),
     };
 }

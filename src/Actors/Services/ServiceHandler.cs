@@ -1,3 +1,5 @@
+using Orders.Actors.Workflows;
+
 namespace Orders.Actors.Services;
 
 /// <summary>Turns a service request into one provider call. Exceptions mean "transient"; business refusals are replies.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orders.Actors.Hosting;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
+using Orders.Actors.Workflows;
 
 namespace Orders.Gateway.Health;
 

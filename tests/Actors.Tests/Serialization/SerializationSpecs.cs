@@ -9,6 +9,7 @@ using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Serialization;
 using Orders.Actors.Services;
+using Orders.Actors.Workflows;
 using Orders.Actors.Tests.Support;
 using static Orders.Actors.Inventory.InventoryCommands;
 using static Orders.Actors.Inventory.InventoryEvents;

@@ -1,4 +1,4 @@
-namespace Orders.Actors.Services;
+namespace Orders.Actors.Workflows;
 
 /// <summary>Exponential backoff with jitter: attempt n waits min * 2^(n-1), capped at max, stretched by up to randomFactor.</summary>
 public sealed record BackoffPolicy(TimeSpan Min, TimeSpan Max, double RandomFactor)

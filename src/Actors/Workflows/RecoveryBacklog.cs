@@ -1,10 +1,10 @@
 using Akka.Actor;
 
-namespace Orders.Actors.Orders;
+namespace Orders.Actors.Workflows;
 
 /// <summary>
-/// How many orders on this node are started but not yet recovered. After a restart the shards start every remembered
-/// order at once; until they have replayed, a new order waits behind them, so readiness waits for this to drain.
+/// How many workflow instances (orders, ...) on this node are started but not yet recovered. After a restart the shards start every remembered
+/// instance at once; until they have replayed, a new one waits behind them, so readiness waits for this to drain.
 /// </summary>
 public sealed class RecoveryBacklog : IExtension
 {
@@ -12,7 +12,7 @@ public sealed class RecoveryBacklog : IExtension
     private long _started;
 
     public int Recovering => Volatile.Read(ref _recovering);
-    /// <summary>Orders brought into memory since the node started: resumed by a restart, new, or read.</summary>
+    /// <summary>Instances brought into memory since the node started: resumed by a restart, new, or read.</summary>
     public long Started => Interlocked.Read(ref _started);
 
     internal void Starting()
