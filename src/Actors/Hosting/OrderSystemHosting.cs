@@ -11,6 +11,7 @@ using Akka.Remote.Transport.DotNetty;
 using System.Security.Cryptography.X509Certificates;
 using Orders.Actors.Analytics;
 using Orders.Actors.Inventory;
+using Orders.Actors.Journal;
 using Orders.Actors.Messaging;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
@@ -168,9 +169,8 @@ public static class OrderSystemHosting
                     registry.Get<ActorKeys.AnalyticsService>(),
                     registry.Get<ActorKeys.Webhooks>(),
                     registry.Get<ActorKeys.Orders>()));
-                var metrics = resolver.GetService<OrderMetrics>();
-                var log = OrderLog.For(system, OrderActor.LogCategory);
-                return orderId => OrderActor.Props(orderId, services.Value, settings, metrics: metrics, log: log);
+                var observer = new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, OrderLog.For(system, OrderObserver.LogCategory));
+                return orderId => OrderActor.Props(orderId, services.Value, settings, observer: observer);
             },
             new OrderMessageExtractor(),
             new ShardOptions

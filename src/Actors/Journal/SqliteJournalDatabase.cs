@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Akka.Persistence.Sql.Config;
 using Microsoft.Data.Sqlite;
-using Orders.Actors.Hosting;
 
 namespace Orders.Actors.Journal;
 

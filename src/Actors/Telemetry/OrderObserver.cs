@@ -12,6 +12,9 @@ namespace Orders.Actors.Telemetry;
 /// <summary>The order's metrics, spans and logs, hooked into the workflow kernel.</summary>
 public sealed class OrderObserver(OrderMetrics metrics, ILogger log) : WorkflowObserver<OrderState, IOrderEvent, StepId>
 {
+    /// <summary>The log category of everything an order logs: still the name of the actor that used to log it, so operators' log filters keep working.</summary>
+    public const string LogCategory = "Orders.Actors.Orders.OrderActor";
+
     private static MessageContext ContextOf(OrderState state) => new(state.CorrelationId, state.TraceParent);
 
     public override Activity? StartCommand(OrderState state, object command) => command switch

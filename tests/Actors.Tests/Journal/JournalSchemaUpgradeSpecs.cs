@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orders.Actors.Hosting;
+using Orders.Actors.Journal;
 using Orders.Actors.Tests.Support;
 
 namespace Orders.Actors.Tests.Journal;

@@ -3,7 +3,7 @@ using Akka.Persistence.Sql.Config;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 
-namespace Orders.Actors.Hosting;
+namespace Orders.Actors.Journal;
 
 public static class SqliteDatabase
 {
