@@ -16,6 +16,7 @@ using Orders.Gateway.Health;
 using Orders.Gateway.Rest;
 using Orders.Gateway.Security;
 using Orders.Gateway.Telemetry;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway;
 
@@ -68,10 +69,12 @@ public static class GatewayHost
         if (remote is not null && orders.Simulations.Enabled)
             // The shared simulator's faults, changed from any node's admin API (`orders faults set ...`).
             builder.Services.AddSingleton(new SimulatorFaultControl(new HttpClient { BaseAddress = new Uri(orders.ProviderSimulatorUrl!), Timeout = TimeSpan.FromSeconds(5) }));
-        if (!orders.Simulations.Enabled)
+        // One simulated outside world at a time: a node on the shared simulator simulates nothing itself, so what
+        // `orders faults` shows and sets is what is in force.
+        if (!orders.Simulations.Enabled || remote is not null)
             providers = null;
         else
-            providers ??= OrderSystemHosting.ProvidersFor(orders.SimulationProfile);
+            providers ??= SimulationHosting.ProvidersFor(orders.SimulationProfile);
         var clients = remote ?? providers?.Clients ?? throw new InvalidOperationException(
             "Orders:Simulations:Enabled is false, so the node needs real providers: set Orders:ProviderSimulatorUrl to the provider service " +
             "(the provider simulator's HTTP contract, src/Actors/Providers/ProviderWire.cs)");
@@ -117,7 +120,8 @@ public static class GatewayHost
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .AddOrderSystem(orders, providers, clients));
+            .AddOrderSystem(orders, clients)
+            .AddSimulationsIfAny(providers));
         builder.Services.AddSingleton<ErrorLog>();
         builder.Services.AddGrpc(o =>
         {
@@ -142,6 +146,7 @@ public static class GatewayHost
         app.MapGrpcHealthChecksService();
         app.MapOrderRest();
         if (providers is not null) app.MapSimulationRest();
+        else if (remote is not null && orders.Simulations.Enabled) app.MapSharedSimulatorPointer(orders.ProviderSimulatorUrl!);
         if (telemetry.MetricsEnabled) app.MapMetrics();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -9,6 +9,7 @@ using Orders.Bench.Target;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
 using Xunit.Abstractions;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 

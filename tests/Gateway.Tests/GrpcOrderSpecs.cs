@@ -4,6 +4,7 @@ using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 

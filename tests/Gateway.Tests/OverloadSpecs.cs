@@ -4,6 +4,7 @@ using Grpc.Core;
 using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 

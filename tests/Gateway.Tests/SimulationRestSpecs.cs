@@ -1,8 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orders.Actors.Hosting;
 using Orders.Actors.Providers;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 
@@ -32,12 +37,22 @@ public sealed class SimulationRestSpecs
     }
 
     [Fact]
-    public async Task A_node_calling_the_shared_simulator_sends_changes_there()
+    public async Task A_node_calling_the_shared_simulator_simulates_nothing_itself_and_points_there()
     {
         await using var server = await GatewayServer.StartAsync(settings: "--Orders:ProviderSimulatorUrl=http://127.0.0.1:5390");
         using var put = await server.Http.PutAsync("/v1/simulations/email", Json("""{"latency_ms":800}"""));
         Assert.Equal(HttpStatusCode.Conflict, put.StatusCode);
         Assert.Contains("PUT http://127.0.0.1:5390/simulations/email", await put.Content.ReadAsStringAsync());
+        using var get = await server.Http.GetAsync("/v1/simulations");
+        Assert.Equal(HttpStatusCode.Conflict, get.StatusCode);
+        Assert.Contains("GET http://127.0.0.1:5390/simulations", await get.Content.ReadAsStringAsync());
+
+        // No second outside world on the node: no fault-injection actor, no simulated latency in front of the SKUs, no
+        // local simulated providers, so nothing shown or set on the node differs from what is in force at the simulator.
+        var registry = ActorRegistry.For(server.Services.GetRequiredService<ActorSystem>());
+        Assert.False(registry.TryGet<ActorKeys.ProviderControl>(out _));
+        Assert.Equal(registry.Get<ActorKeys.Inventory>(), registry.Get<ActorKeys.InventorySteps>());
+        Assert.Null(server.Services.GetService<SimulatedProviders>());
     }
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");

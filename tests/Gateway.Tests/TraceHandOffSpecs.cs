@@ -4,6 +4,7 @@ using Orders.Bench.Telemetry;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
 using AdminV1 = Orders.Contracts.Admin.V1;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 

@@ -5,6 +5,7 @@ using Orders.Actors.Tests.Support;
 using Orders.Contracts.V1;
 using Orders.Bench.Telemetry;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 

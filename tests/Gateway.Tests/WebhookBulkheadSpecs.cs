@@ -4,6 +4,7 @@ using Grpc.Core;
 using Google.Rpc;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests;
 
@@ -23,7 +24,7 @@ public sealed class WebhookBulkheadSpecs : IAsyncLifetime
         _server = await GatewayServer.StartAsync(SimulatedProvidersInstant(), null, "--Orders:Supervision:MinBackoff=00:00:20", "--Orders:Supervision:MaxBackoff=00:00:20");
     }
 
-    private static Actors.Providers.SimulatedProviders SimulatedProvidersInstant() => Actors.Providers.SimulatedProviders.Instant();
+    private static Actors.Simulation.SimulatedProviders SimulatedProvidersInstant() => Actors.Simulation.SimulatedProviders.Instant();
 
     public async Task DisposeAsync()
     {

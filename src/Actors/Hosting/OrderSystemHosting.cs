@@ -30,11 +30,9 @@ public static class OrderSystemHosting
     /// The whole order system on one node: cluster membership, persistence, the supervised services, the
     /// sharded orders and SKUs, and the analytics consumer. The gateway and the tests start it the same way.
     /// </summary>
-    /// <param name="simulations">The simulated outside world, when simulations are on: fault injection and inventory latency.</param>
-    /// <param name="clients">The outside services to call; the in-process <paramref name="simulations"/> unless given.</param>
-    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations, ProviderClients? clients = null)
+    /// <param name="clients">The outside services to call. A simulated outside world is added apart (<see cref="SimulationHosting.AddSimulations"/>).</param>
+    public static AkkaConfigurationBuilder AddOrderSystem(this AkkaConfigurationBuilder builder, OrderSystemOptions options, ProviderClients clients)
     {
-        clients ??= simulations?.Clients ?? throw new ArgumentException("the order system needs providers: simulated ones, or clients of real ones");
         return builder
             .AddOrderSystemConfiguration(options)
             .WithRemoting(Remoting(options.Node))
@@ -52,8 +50,8 @@ public static class OrderSystemHosting
                 var cluster = Cluster.Get(system);
                 cluster.Join(cluster.SelfAddress);
             })
-            .AddSupervisedServices(options, simulations, clients)
-            .AddInventory(options, simulations)
+            .AddSupervisedServices(options, clients)
+            .AddInventory(options)
             .AddStartup((_, registry) =>
             {
                 var inventory = registry.Get<ActorKeys.Inventory>();
@@ -125,7 +123,7 @@ public static class OrderSystemHosting
         return remoting;
     }
 
-    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations, ProviderClients clients) =>
+    public static AkkaConfigurationBuilder AddSupervisedServices(this AkkaConfigurationBuilder builder, OrderSystemOptions options, ProviderClients clients) =>
         builder.WithActors((system, registry, resolver) =>
         {
             var settings = options.Supervision;
@@ -139,22 +137,15 @@ public static class OrderSystemHosting
             registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings, metrics), "warehouse"));
             registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings, metrics), "email"));
             registry.Register<ActorKeys.AnalyticsService>(system.ActorOf(ServiceGateway.Props("analytics", new AnalyticsHandler(clients.Analytics), settings, metrics), "analytics"));
-            if (simulations is not null)
-                registry.Register<ActorKeys.ProviderControl>(system.ActorOf(ProviderControl.Props(simulations), "provider-control"));
         });
 
-    public static AkkaConfigurationBuilder AddInventory(this AkkaConfigurationBuilder builder, OrderSystemOptions options, SimulatedProviders? simulations) =>
+    public static AkkaConfigurationBuilder AddInventory(this AkkaConfigurationBuilder builder, OrderSystemOptions options) =>
         builder.WithShardRegion<ActorKeys.Inventory>("sku",
             sku => InventoryActor.Props(sku, options.InventorySnapshotEvery),
             new InventoryMessageExtractor(),
             new ShardOptions { StateStoreMode = StateStoreMode.Persistence })
-            .WithActors((system, registry) =>
-            {
-                var region = registry.Get<ActorKeys.Inventory>();
-                registry.Register<ActorKeys.InventorySteps>(simulations is null
-                    ? region
-                    : system.ActorOf(SimulatedInventoryLatency.Props(region, simulations.Inventory), "simulated-inventory-latency"));
-            });
+            // Orders reach the SKUs through InventorySteps: the region itself, unless a simulation stands in front of it.
+            .WithActors((_, registry) => registry.Register<ActorKeys.InventorySteps>(registry.Get<ActorKeys.Inventory>()));
 
     public static AkkaConfigurationBuilder AddOrders(this AkkaConfigurationBuilder builder, OrderSettings settings) =>
         builder.WithShardRegion<ActorKeys.Orders>("order",
@@ -192,12 +183,4 @@ public static class OrderSystemHosting
                 // Few, large transactions: on SQLite every index write competes with the journal writer for the one write lock.
                 new OrderEventStream.Settings(SqlReadJournal.Identifier, 5000, TimeSpan.FromMilliseconds(500))),
             new ClusterSingletonOptions());
-
-    /// <summary>The simulated outside world for a profile name ("seed" or "instant").</summary>
-    public static SimulatedProviders ProvidersFor(string profile) => profile.ToLowerInvariant() switch
-    {
-        "seed" => new SimulatedProviders(),
-        "instant" => SimulatedProviders.Instant(),
-        _ => throw new ArgumentException($"unknown simulation profile '{profile}'; use 'seed' or 'instant'"),
-    };
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 using Orders.Gateway.Simulator;
+using Orders.Actors.Simulation;
 
 namespace Orders.Bench.Chaos;
 

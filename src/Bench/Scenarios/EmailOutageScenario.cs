@@ -2,6 +2,7 @@ using Orders.Actors.Providers;
 using Orders.Bench.Load;
 using Orders.Bench.Report;
 using Orders.Contracts.V1;
+using Orders.Actors.Simulation;
 
 namespace Orders.Bench.Scenarios;
 

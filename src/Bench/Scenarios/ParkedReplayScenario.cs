@@ -5,6 +5,7 @@ using Orders.Bench.Load;
 using Orders.Bench.Report;
 using Orders.Contracts.V1;
 using AdminV1 = Orders.Contracts.Admin.V1;
+using Orders.Actors.Simulation;
 
 namespace Orders.Bench.Scenarios;
 

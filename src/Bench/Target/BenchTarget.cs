@@ -8,6 +8,7 @@ using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 using Orders.Gateway;
 using Orders.Gateway.Rest;
+using Orders.Actors.Simulation;
 
 namespace Orders.Bench.Target;
 

@@ -6,6 +6,7 @@ using Orders.Actors.Providers;
 using Orders.Actors.Services;
 using AdminV1 = Orders.Contracts.Admin.V1;
 using Orders.Gateway.Errors;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Admin;
 

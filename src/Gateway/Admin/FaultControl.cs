@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Akka.Actor;
 using Grpc.Core;
 using Orders.Actors.Providers;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Admin;
 

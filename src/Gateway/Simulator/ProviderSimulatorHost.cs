@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Simulator;
 
@@ -18,7 +19,7 @@ public static class ProviderSimulatorHost
         var builder = WebApplication.CreateBuilder(args);
         var port = builder.Configuration.GetValue("Simulator:Port", 5390);
         var profile = builder.Configuration.GetValue("Simulator:Profile", "seed")!;
-        providers ??= Actors.Hosting.OrderSystemHosting.ProvidersFor(profile);
+        providers ??= Actors.Hosting.SimulationHosting.ProvidersFor(profile);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
         MapProviders(app, providers);

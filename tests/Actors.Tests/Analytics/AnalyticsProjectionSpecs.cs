@@ -4,6 +4,7 @@ using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Simulations;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Actors.Tests.Analytics;
 

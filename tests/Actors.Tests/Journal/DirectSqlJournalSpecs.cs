@@ -7,6 +7,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Journal;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Actors.Tests.Journal;
 

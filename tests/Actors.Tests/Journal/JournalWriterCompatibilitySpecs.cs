@@ -2,6 +2,7 @@ using Akka.Actor;
 using Orders.Actors.Hosting;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Actors.Tests.Journal;
 

@@ -11,6 +11,7 @@ using Orders.Actors.Serialization;
 using Orders.Actors.Services;
 using Orders.Actors.Workflows;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 using static Orders.Actors.Inventory.InventoryCommands;
 using static Orders.Actors.Inventory.InventoryEvents;
 using static Orders.Actors.Orders.OrderCommands;

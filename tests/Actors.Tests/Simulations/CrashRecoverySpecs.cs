@@ -3,6 +3,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Actors.Tests.Simulations;
 

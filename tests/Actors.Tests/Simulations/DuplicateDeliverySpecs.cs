@@ -6,6 +6,7 @@ using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Services;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
 

@@ -3,6 +3,7 @@ using Orders.Actors.Messaging;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
+using Orders.Actors.Simulation;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orders.Actors.Hosting;
+using Orders.Actors.Simulation;
 using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
 using Orders.Actors.Orders;
@@ -55,7 +56,7 @@ public sealed class OrderNode : IAsyncDisposable
         var host = Host.CreateDefaultBuilder()
             .UseContentRoot(AppContext.BaseDirectory)
             .ConfigureLogging(l => l.ClearProviders())
-            .ConfigureServices(services => services.AddMetrics().AddSingleton<OrderMetrics>().AddAkka(options.SystemName, b => b.AddOrderSystem(options, providers)))
+            .ConfigureServices(services => services.AddMetrics().AddSingleton<OrderMetrics>().AddAkka(options.SystemName, b => b.AddOrderSystem(options, providers.Clients).AddSimulations(providers)))
             .Build();
         await host.StartAsync();
         var node = new OrderNode(host, providers);

@@ -1,5 +1,6 @@
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
+using Orders.Actors.Simulation;
 
 namespace Orders.Actors.Tests.Support;
 

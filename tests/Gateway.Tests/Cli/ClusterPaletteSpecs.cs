@@ -4,6 +4,7 @@ using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
 using Xunit.Abstractions;
 using AdminV1 = Orders.Contracts.Admin.V1;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests.Cli;
 

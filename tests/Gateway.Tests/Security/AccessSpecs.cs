@@ -5,6 +5,7 @@ using System.Text;
 using Grpc.Core;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests.Security;
 
@@ -102,7 +103,7 @@ public sealed class AccessSpecs : IAsyncLifetime
     [Fact]
     public async Task Fault_injection_without_the_admin_token_is_refused_and_changes_nothing()
     {
-        var before = _server.Providers.Simulations[Actors.Providers.ProviderKind.Payment].Settings;
+        var before = _server.Providers.Simulations[Actors.Simulation.ProviderKind.Payment].Settings;
         using var anonymous = await _server.Http.PutAsync("/v1/simulations/payment", new StringContent("""{"latency_ms":10000}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         using var wrong = new HttpRequestMessage(HttpMethod.Put, "/v1/simulations/payment")
@@ -111,7 +112,7 @@ public sealed class AccessSpecs : IAsyncLifetime
             Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "not-the-token") },
         };
         Assert.Equal(HttpStatusCode.Unauthorized, (await _server.Http.SendAsync(wrong)).StatusCode);
-        Assert.Equal(before, _server.Providers.Simulations[Actors.Providers.ProviderKind.Payment].Settings);
+        Assert.Equal(before, _server.Providers.Simulations[Actors.Simulation.ProviderKind.Payment].Settings);
         using (var read = await _server.Http.GetAsync("/v1/simulations")) Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
 
         using var admin = new HttpRequestMessage(HttpMethod.Put, "/v1/simulations/payment")
@@ -120,6 +121,6 @@ public sealed class AccessSpecs : IAsyncLifetime
             Headers = { Authorization = new AuthenticationHeaderValue("Bearer", AdminToken) },
         };
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.SendAsync(admin)).StatusCode);
-        Assert.Equal(10, _server.Providers.Simulations[Actors.Providers.ProviderKind.Payment].Settings.LatencyMs);
+        Assert.Equal(10, _server.Providers.Simulations[Actors.Simulation.ProviderKind.Payment].Settings.LatencyMs);
     }
 }

@@ -6,6 +6,7 @@ using Orders.Actors.Providers;
 using Orders.Contracts.V1;
 using Orders.Gateway.Simulator;
 using Orders.Gateway.Tests.Support;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests.Security;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orders.Actors.Providers;
 using Orders.Contracts.V1;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests.Support;
 
@@ -46,6 +47,8 @@ public sealed class GatewayServer : IAsyncDisposable
     };
 
     public SimulatedProviders Providers { get; }
+    /// <summary>The node's own services (its actor system, registry, options), for what no API shows.</summary>
+    public IServiceProvider Services => _app.Services;
     /// <summary>Everything the node logged at warning level or above.</summary>
     public LogCapture Logs { get; }
     public string DatabasePath { get; }

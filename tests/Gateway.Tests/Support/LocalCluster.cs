@@ -7,6 +7,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Providers;
 using Orders.Actors.Tests.Support;
 using Orders.Gateway.Simulator;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests.Support;
 

@@ -1,4 +1,5 @@
 using Orders.Actors.Providers;
+using Orders.Actors.Simulation;
 
 namespace Orders.Gateway.Tests.Support;
 

@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Orders.Actors.Services;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 /// <summary>
 /// The chapter's inventory service answers in ~200 ms; ours is a persistent entity per SKU that answers as soon as its

@@ -1,4 +1,6 @@
-namespace Orders.Actors.Providers;
+using Orders.Actors.Providers;
+
+namespace Orders.Actors.Simulation;
 
 /// <summary>
 /// The simulated outside world. It lives outside the actor system on purpose: a test can stop a node and start

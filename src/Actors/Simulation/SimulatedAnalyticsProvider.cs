@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 /// <summary>An analytics sink in memory, keyed by order id so a redelivered batch is recorded once.</summary>
 public sealed class SimulatedAnalyticsProvider(ProviderSimulation simulation) : IAnalyticsProvider

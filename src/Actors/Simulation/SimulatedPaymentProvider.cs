@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 /// <summary>
 /// A payment processor in memory. Like Stripe it honours idempotency keys: a repeated authorization with a key

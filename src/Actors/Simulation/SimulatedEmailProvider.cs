@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 /// <summary>An email service in memory; it accepts an idempotency key per message, as transactional mail APIs do.</summary>
 public sealed class SimulatedEmailProvider(ProviderSimulation simulation) : IEmailProvider

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Orders.Actors.Orders;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 /// <summary>A warehouse in memory: one shipment per order id; a cancelled order can never get one afterwards.</summary>
 public sealed class SimulatedWarehouseProvider(ProviderSimulation simulation) : IWarehouseProvider

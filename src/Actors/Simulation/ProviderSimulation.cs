@@ -1,6 +1,7 @@
 using Orders.Actors.Orders;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 public enum ProviderKind
 {

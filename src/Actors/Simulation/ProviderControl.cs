@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Orders.Actors.Messaging;
+using Orders.Actors.Providers;
 
-namespace Orders.Actors.Providers;
+namespace Orders.Actors.Simulation;
 
 public static class ProviderControlProtocol
 {
