@@ -2,6 +2,7 @@ using Akka.Cluster.Sharding;
 using Orders.Actors.Inventory;
 using Orders.Actors.Messaging;
 using Orders.Actors.Services;
+using Orders.Actors.Orders;
 
 namespace Orders.Actors.Hosting;
 

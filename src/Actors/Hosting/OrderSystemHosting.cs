@@ -21,6 +21,7 @@ using Orders.Actors.Services;
 using Orders.Actors.Telemetry;
 using Orders.Actors.Workflows;
 using Orders.Actors.Streams;
+using Orders.Actors.Orders.Handlers;
 
 namespace Orders.Actors.Hosting;
 
@@ -160,7 +161,7 @@ public static class OrderSystemHosting
                     registry.Get<ActorKeys.AnalyticsService>(),
                     registry.Get<ActorKeys.Webhooks>(),
                     registry.Get<ActorKeys.Orders>()));
-                var observer = new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, OrderLog.For(system, OrderObserver.LogCategory));
+                var observer = new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, InstanceLog.For(system, OrderObserver.LogCategory));
                 return orderId => OrderActor.Props(orderId, services.Value, settings, observer: observer);
             },
             new OrderMessageExtractor(),

@@ -1,6 +1,7 @@
 using Orders.Actors.Analytics;
 using Orders.Actors.Orders;
 using Orders.Actors.Services;
+using Orders.Actors.Orders.Handlers;
 
 namespace Orders.Actors.Hosting;
 

@@ -49,7 +49,7 @@ public sealed class InventoryActor : ReceivePersistentActor
     {
         var orderId = step.OrderId;
         // The SKU's work on the step, like a supervised service's: ended when the answer goes, after the event is stored.
-        var span = OrderTracing.StartPerforming("inventory", step);
+        var span = ServiceWorker.StartPerforming("inventory", step);
         switch (step.Step.Kind)
         {
             case StepKind.ReserveStock:

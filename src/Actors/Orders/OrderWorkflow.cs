@@ -15,9 +15,11 @@ namespace Orders.Actors.Orders;
 /// </summary>
 public sealed class OrderWorkflow(OrderServices services) : IWorkflow<OrderState, IOrderEvent, StepId>
 {
+    /// <summary>The workflow type: in persistence ids ("order-42") and in every service request an order sends.</summary>
+    public const string Type = "order";
     public const string PaymentCall = "payment";
 
-    public string PersistenceId(string instanceId) => $"order-{instanceId}";
+    public string PersistenceId(string instanceId) => $"{Type}-{instanceId}";
     public OrderState Empty(string instanceId) => OrderState.Empty(instanceId);
     public OrderState Apply(OrderState state, IOrderEvent @event) => state.Apply(@event);
     public bool Exists(OrderState state) => state.Exists;

@@ -4,6 +4,7 @@ using Orders.Actors.Providers;
 using Orders.Actors.Services;
 using Orders.Actors.Workflows;
 using Orders.Actors.Simulation;
+using Orders.Actors.Orders;
 using static Orders.Actors.Inventory.InventoryCommands;
 using static Orders.Actors.Inventory.InventoryEvents;
 using static Orders.Actors.Orders.OrderCommands;

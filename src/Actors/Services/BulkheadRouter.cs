@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Orders.Actors.Telemetry;
 
 namespace Orders.Actors.Services;
 
@@ -17,7 +16,7 @@ public sealed class BulkheadRouter : ReceiveActor, IWithTimers
     private readonly IServiceHandler _handler;
     private readonly SupervisionSettings _settings;
     private readonly TimeSpan _idleAfter;
-    private readonly OrderMetrics? _metrics;
+    private readonly IServiceObserver? _metrics;
     private readonly Dictionary<string, (IActorRef Gateway, DateTimeOffset LastUsed)> _gateways = new();
     private readonly Dictionary<IActorRef, string> _destinations = new();
     private long _created;
@@ -25,7 +24,7 @@ public sealed class BulkheadRouter : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public BulkheadRouter(string service, Func<IServiceRequest, string> destinationOf, IServiceHandler handler, SupervisionSettings settings, TimeSpan idleAfter,
-        OrderMetrics? metrics)
+        IServiceObserver? metrics)
     {
         _metrics = metrics;
         _service = service;
@@ -44,7 +43,7 @@ public sealed class BulkheadRouter : ReceiveActor, IWithTimers
     }
 
     public static Props Props(string service, Func<IServiceRequest, string> destinationOf, IServiceHandler handler, SupervisionSettings settings, TimeSpan? idleAfter = null,
-        OrderMetrics? metrics = null) =>
+        IServiceObserver? metrics = null) =>
         Akka.Actor.Props.Create(() => new BulkheadRouter(service, destinationOf, handler, settings, idleAfter ?? TimeSpan.FromMinutes(10), metrics));
 
     protected override void PreStart() => Timers.StartPeriodicTimer(nameof(SweepIdle), new SweepIdle(), _idleAfter / 2);

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Pattern;
-using Orders.Actors.Telemetry;
 
 namespace Orders.Actors.Services;
 
@@ -33,7 +32,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
     private readonly string _service;
     private readonly SupervisionSettings _settings;
     private readonly IActorRef _supervisor;
-    private readonly OrderMetrics _metrics;
+    private readonly IServiceObserver _metrics;
     private bool _workerStartedBefore;
     private DateTimeOffset? _backingOffSince;
     private DateTimeOffset? _retryNoLaterThan;
@@ -46,11 +45,11 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public ServiceGateway(string service, IServiceHandler handler, SupervisionSettings settings, OrderMetrics? metrics)
+    public ServiceGateway(string service, IServiceHandler handler, SupervisionSettings settings, IServiceObserver? metrics)
     {
         _service = service;
         _settings = settings;
-        _metrics = metrics ?? OrderMetrics.Unobserved;
+        _metrics = metrics ?? IServiceObserver.None;
         _metrics.ServiceStarted(service);
         var options = Backoff.OnFailure(
                 ServiceWorker.Props(handler, settings, Self), "worker",
@@ -102,7 +101,7 @@ public sealed class ServiceGateway : ReceiveActor, IWithTimers
         Receive<GetServiceHealth>(_ => ReportHealth());
     }
 
-    public static Props Props(string service, IServiceHandler handler, SupervisionSettings settings, OrderMetrics? metrics = null) =>
+    public static Props Props(string service, IServiceHandler handler, SupervisionSettings settings, IServiceObserver? metrics = null) =>
         Akka.Actor.Props.Create(() => new ServiceGateway(service, handler, settings, metrics));
 
     protected override void PostStop() => _metrics.ServiceGone(_service);

@@ -11,6 +11,12 @@ public interface IServiceHandler
 
     /// <summary>The reply for a call that failed transiently (exception or timeout).</summary>
     object TransientFailure(IServiceRequest request, string reason);
+
+    /// <summary>
+    /// The reason, when <paramref name="reply"/> is a business refusal (in the handler's own reply vocabulary): it had
+    /// no effect to remember, so a later delivery of the same key must reach the provider again.
+    /// </summary>
+    string? RefusalOf(object reply) => null;
 }
 
 /// <summary>How one supervised service behaves when its provider misbehaves; bound from "Orders:Supervision".</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
-using Orders.Actors.Telemetry;
+using Orders.Actors.Messaging;
 using Akka.Event;
 
 namespace Orders.Actors.Services;
@@ -25,7 +25,7 @@ public sealed class ServiceWorker : ReceiveActor
     private readonly Dictionary<string, InFlight> _inFlight = new();
     private readonly RecentReplies _done;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Microsoft.Extensions.Logging.ILogger _log = OrderLog.For(Context.System, typeof(ServiceWorker).FullName!);
+    private readonly Microsoft.Extensions.Logging.ILogger _log = InstanceLog.For(Context.System, typeof(ServiceWorker).FullName!);
     private int _consecutiveFailures;
     private bool _succeeded;
     private string? _trippedBy;
@@ -54,7 +54,7 @@ public sealed class ServiceWorker : ReceiveActor
         // Whoever waits on a call this incarnation started gets an answer now instead of a timeout later.
         foreach (var (_, flight) in _inFlight)
         {
-            OrderTracing.End(flight.Span, $"{_handler.Service} worker stopped before the call finished ({_trippedBy ?? "stopping"})");
+            MessageTracing.End(flight.Span, $"{_handler.Service} worker stopped before the call finished ({_trippedBy ?? "stopping"})");
             foreach (var waiter in flight.Waiters)
             {
                 waiter.Tell(flight.Request.Unavailable(_handler.Service, DateTimeOffset.UtcNow + _settings.MinBackoff, _trippedBy));
@@ -85,9 +85,23 @@ public sealed class ServiceWorker : ReceiveActor
             flight.Waiters.Add(replyTo);
             return;
         }
-        var span = OrderTracing.StartPerforming(_handler.Service, request);
+        var span = StartPerforming(_handler.Service, request);
         _inFlight[key] = new InFlight(request, [replyTo], span);
         Call(request, span).PipeTo(Self);
+    }
+
+    /// <summary>
+    /// A service performing a request: a CONSUMER span under the context the request carries (the delivery that sent
+    /// it, so each delivery's work shows beneath it), and linked to it as the messaging conventions ask of a message's
+    /// processing: the context that created the message, not the call that started the workflow long before.
+    /// </summary>
+    public static Activity? StartPerforming(string service, IServiceRequest request)
+    {
+        if (!MessageTracing.Enabled) return null;
+        var span = MessageTracing.Start("process", service, ActivityKind.Consumer, request.Context, request.Workflow, request.InstanceId,
+            messageId: request.IdempotencyKey, linkToParent: true);
+        if (span is not null) request.TagSpan(span);
+        return span;
     }
 
     private async Task<CallCompleted> Call(IServiceRequest request, Activity? span)
@@ -116,14 +130,14 @@ public sealed class ServiceWorker : ReceiveActor
         if (_inFlight.Remove(completed.Key, out var flight))
         {
             foreach (var waiter in flight.Waiters) waiter.Tell(completed.Reply);
-            OrderTracing.End(flight.Span, completed.Failure ?? (completed.Reply is StepOutcome { Kind: StepOutcomeKind.Failed } refused ? refused.Detail ?? "refused" : null));
+            MessageTracing.End(flight.Span, completed.Failure ?? _handler.RefusalOf(completed.Reply));
         }
 
         if (completed.Failure is null)
         {
             // A refusal had no effect to dedupe, and an operator replays it only once the cause is fixed (a receiver
             // that answered 410 now accepts): asking again must reach the provider, not this cache.
-            if (completed.Reply is not StepOutcome { Kind: StepOutcomeKind.Failed }) _done.Add(completed.Key, completed.Reply);
+            if (_handler.RefusalOf(completed.Reply) is null) _done.Add(completed.Key, completed.Reply);
             if (!_succeeded || _consecutiveFailures > 0)
             {
                 // The provider answers (again): whoever waits on it is woken now, not at the end of its own backoff.
@@ -150,8 +164,8 @@ public sealed class ServiceWorker : ReceiveActor
             if (flight is null)
                 _log.LogWarning("{Service}: {Failures} consecutive failures, the last: {Error}; backing off", _handler.Service, _consecutiveFailures, completed.Failure);
             else
-                using (_log.ForOrder(flight.Request.OrderId, flight.Request.Context, flight.Span))
-                    _log.ServiceTripped(_handler.Service, _consecutiveFailures, flight.Request.OrderId, completed.Failure);
+                using (_log.ForInstance(flight.Request.Workflow, flight.Request.InstanceId, flight.Request.Context, flight.Span))
+                    _log.ServiceTripped(_handler.Service, _consecutiveFailures, flight.Request.Workflow, flight.Request.InstanceId, completed.Failure);
             _healthListener.Tell(new ServiceGateway.WorkerTripped(completed.Failure));
         }
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Orders.Actors.Services;
 using Orders.Actors.Providers;
+using Orders.Actors.Orders;
 
 namespace Orders.Actors.Simulation;
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.DependencyInjection;
 using Orders.Actors.Orders;
+using Orders.Actors.Services;
 using static Orders.Actors.Orders.OrderEvents;
 
 namespace Orders.Actors.Telemetry;
@@ -12,7 +13,7 @@ namespace Orders.Actors.Telemetry;
 /// Each fact is recorded once, where it becomes true: an order's events as they are persisted live, never when an
 /// actor replays them on recovery, so a restart or a hand-off counts nothing again.
 /// </summary>
-public sealed class OrderMetrics
+public sealed class OrderMetrics : IServiceObserver
 {
     public const string MeterName = "Orders";
 

@@ -1,23 +1,17 @@
 using System.Diagnostics;
 using Orders.Actors.Messaging;
 using Orders.Actors.Orders;
-using Orders.Actors.Services;
 
 namespace Orders.Actors.Telemetry;
 
-/// <summary>
-/// The order system's spans, named and attributed after the OpenTelemetry messaging conventions. A span is started
-/// from the context a message carries (<see cref="MessageContext"/>), never from <see cref="Activity.Current"/>, which
-/// does not cross a mailbox; and it is never left as the dispatcher thread's current activity, where the next actor
-/// to run on that thread would inherit it.
-/// </summary>
+/// <summary>The order's spans, on <see cref="MessageTracing"/>: its commands, payment attempts, step deliveries and parked steps.</summary>
 public static class OrderTracing
 {
-    public const string SourceName = "Orders";
-    public static readonly ActivitySource Source = new(SourceName);
+    public const string SourceName = MessageTracing.SourceName;
+    public static ActivitySource Source => MessageTracing.Source;
 
     /// <summary>Whether anyone collects the spans (tracing on); off, every span site is this one check.</summary>
-    public static bool Enabled => Source.HasListeners();
+    public static bool Enabled => MessageTracing.Enabled;
 
     /// <summary>
     /// The order actor processing a client's command: a CONSUMER span under the call that sent it. Null when nobody
@@ -59,19 +53,6 @@ public static class OrderTracing
     }
 
     /// <summary>
-    /// A service performing a request (a step, or a payment attempt): a CONSUMER span under the context the request
-    /// carries (the delivery that sent it, so each delivery's work shows beneath it), and linked to it as the
-    /// messaging conventions ask of a message's processing: the context that created the message, not the call that
-    /// placed the order long before.
-    /// </summary>
-    public static Activity? StartPerforming(string service, IServiceRequest request)
-    {
-        if (!Enabled) return null;
-        var activity = Start("process", service, ActivityKind.Consumer, request.Context, request.OrderId, messageId: request.IdempotencyKey, linkToParent: true);
-        return request is PerformStep step ? activity?.SetTag("order.step", step.Step.PublicName).SetTag("order.step.attempt", step.Attempt) : activity;
-    }
-
-    /// <summary>
     /// A step given up on and parked for an operator: an error span naming the reason, under the order's context, so
     /// the trace ends in what an operator has to act on rather than in silence.
     /// </summary>
@@ -82,47 +63,12 @@ public static class OrderTracing
         End(activity?.SetTag("order.step", step.PublicName).SetTag("order.step.attempts", attempts), reason);
     }
 
-    /// <summary>
-    /// The span an order's work hangs under right now: the command being processed, else the order's own context
-    /// (none for an order with neither).
-    /// </summary>
-    public static ActivityContext ContextOf(Activity? within, MessageContext? order)
-    {
-        if (within is not null) return within.Context;
-        return order is not null && ActivityContext.TryParse(order.TraceParent, order.TraceState, isRemote: true, out var parsed)
-            ? parsed
-            : default;
-    }
+    public static ActivityContext ContextOf(Activity? within, MessageContext? order) => MessageTracing.ContextOf(within, order);
 
-    /// <summary>The context to send on with a request made under <paramref name="span"/> (the order's own without one).</summary>
-    public static MessageContext Under(Activity? span, MessageContext order) =>
-        span is null ? order : order with { TraceParent = span.Id!, TraceState = span.TraceStateString };
+    public static MessageContext Under(Activity? span, MessageContext order) => MessageTracing.Under(span, order);
 
-    /// <summary>A span "{operation} {destination}" under the message's context, with the messaging attributes; null when nobody listens.</summary>
-    private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId,
-        string? messageId = null, bool linkToParent = false)
-    {
-        if (!Enabled) return null;
-        var parsed = ActivityContext.TryParse(context.TraceParent, context.TraceState, isRemote: true, out var parent);
-        var outer = Activity.Current;
-        var activity = Source.StartActivity($"{operation} {destination}", kind, parent, links: linkToParent && parsed ? [new ActivityLink(parent)] : null);
-        Activity.Current = outer;
-        if (messageId is not null) activity?.SetTag("messaging.message.id", messageId);
-        return activity?.SetTag("messaging.system", "akka")
-            .SetTag("messaging.operation.name", operation)
-            .SetTag("messaging.operation.type", operation)
-            .SetTag("messaging.destination.name", destination)
-            .SetTag("messaging.message.conversation_id", context.CorrelationId)
-            .SetTag("order.id", orderId);
-    }
+    private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId, string? messageId = null) =>
+        MessageTracing.Start(operation, destination, kind, context, "order", orderId, messageId);
 
-    /// <summary>Ends a span without touching the calling thread's current activity.</summary>
-    public static void End(Activity? activity, string? error = null)
-    {
-        if (activity is null) return;
-        if (error is not null) activity.SetStatus(ActivityStatusCode.Error, error);
-        var outer = Activity.Current;
-        activity.Stop();
-        Activity.Current = outer;
-    }
+    public static void End(Activity? activity, string? error = null) => MessageTracing.End(activity, error);
 }

@@ -1,5 +1,6 @@
 using Orders.Actors.Orders;
 using Orders.Actors.Services;
+using Orders.Actors.Orders.Handlers;
 
 namespace Orders.Gateway.Application;
 

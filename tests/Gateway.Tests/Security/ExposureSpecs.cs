@@ -3,6 +3,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Services;
 using Orders.Gateway.Application;
 using Orders.Gateway.Security;
+using Orders.Actors.Orders.Handlers;
 
 namespace Orders.Gateway.Tests.Security;
 

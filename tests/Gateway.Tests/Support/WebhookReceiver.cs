@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orders.Actors.Services;
+using Orders.Actors.Orders.Handlers;
 
 namespace Orders.Gateway.Tests.Support;
 

@@ -6,8 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
+using Orders.Actors.Services;
 
-namespace Orders.Actors.Services;
+namespace Orders.Actors.Orders.Handlers;
 
 /// <summary>Where callbacks may go and how they are signed; bound from "Orders:Webhooks".</summary>
 public sealed record WebhookSettings

@@ -1,7 +1,8 @@
 using Orders.Actors.Orders;
 using Orders.Actors.Providers;
+using Orders.Actors.Services;
 
-namespace Orders.Actors.Services;
+namespace Orders.Actors.Orders.Handlers;
 
 /// <summary>Shared shape of the fire-and-forget step handlers: a provider call turned into a <see cref="StepOutcome"/>.</summary>
 public abstract class StepHandler : IServiceHandler
@@ -23,6 +24,8 @@ public abstract class StepHandler : IServiceHandler
     }
 
     protected abstract Task<string?> PerformAsync(PerformStep step, CancellationToken ct);
+
+    public string? RefusalOf(object reply) => reply is StepOutcome { Kind: StepOutcomeKind.Failed } refused ? refused.Detail ?? "refused" : null;
 
     public object TransientFailure(IServiceRequest request, string reason)
     {
