@@ -152,17 +152,17 @@ public static class OrderSystemHosting
         builder.WithShardRegion<ActorKeys.Orders>("order",
             (system, registry, resolver) =>
             {
-                // Looked up at the first order, not here: the region registers itself only after this factory is built.
-                var services = new Lazy<OrderServices>(() => new OrderServices(
+                var observer = new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, InstanceLog.For(system, OrderObserver.LogCategory));
+                // Looked up per order, not here: the region registers itself only after this factory is built, and a
+                // simulation may stand in front of the SKUs (InventorySteps) from a later registration.
+                return orderId => OrderActor.Props(orderId, new OrderServices(
                     registry.Get<ActorKeys.Payment>(),
                     registry.Get<ActorKeys.InventorySteps>(),
                     registry.Get<ActorKeys.Warehouse>(),
                     registry.Get<ActorKeys.Email>(),
                     registry.Get<ActorKeys.AnalyticsService>(),
                     registry.Get<ActorKeys.Webhooks>(),
-                    registry.Get<ActorKeys.Orders>()));
-                var observer = new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, InstanceLog.For(system, OrderObserver.LogCategory));
-                return orderId => OrderActor.Props(orderId, services.Value, settings, observer: observer);
+                    registry.Get<ActorKeys.Orders>()), settings, observer: observer);
             },
             new OrderMessageExtractor(),
             new ShardOptions

@@ -23,7 +23,10 @@ public sealed class WorkflowActor<TState, TEvent, TStep> : ReceivePersistentActo
     private sealed record Waiter(IActorRef ReplyTo, object ReplyAt, object? Call);
     private sealed record Delivery(int Attempts, bool Awaiting, DateTimeOffset SentAt);
 
-    private const string CallTimer = "workflow-call";
+    // Timer keys of their own type: no step of any workflow can be equal to one.
+    private sealed record CallTimerKey;
+    private sealed record StepTimerKey(TStep Step);
+    private static readonly CallTimerKey CallTimer = new();
 
     private readonly IWorkflow<TState, TEvent, TStep> _workflow;
     private readonly WorkflowObserver<TState, TEvent, TStep> _observer;
@@ -178,7 +181,7 @@ public sealed class WorkflowActor<TState, TEvent, TStep> : ReceivePersistentActo
         var (target, request) = _workflow.StepRequest(_state, step, _observer.Under(span, _workflow.ContextOf(_state)), attempts + 1, Self);
         target.Tell(request);
         _observer.End(span);
-        Timers.StartSingleTimer(step, new StepUnanswered(step), _settings.StepAckTimeout);
+        Timers.StartSingleTimer(new StepTimerKey(step), new StepUnanswered(step), _settings.StepAckTimeout);
     }
 
     private void OnStepAnswer(StepAnswer<TStep> answer)
@@ -220,7 +223,7 @@ public sealed class WorkflowActor<TState, TEvent, TStep> : ReceivePersistentActo
             target.Tell(request);
             return;
         }
-        Timers.Cancel(step);
+        Timers.Cancel(new StepTimerKey(step));
         Dispatch(step);
     }
 
@@ -230,7 +233,7 @@ public sealed class WorkflowActor<TState, TEvent, TStep> : ReceivePersistentActo
     private void SettleStep(TStep step, IReadOnlyList<TEvent> events)
     {
         if (events.Count == 0) return; // a duplicate or late answer: already on record
-        Timers.Cancel(step);
+        Timers.Cancel(new StepTimerKey(step));
         _delivery.Remove(step);
         Persist(events, null);
     }
@@ -243,11 +246,11 @@ public sealed class WorkflowActor<TState, TEvent, TStep> : ReceivePersistentActo
         {
             case DeliveryPolicy.RedeliverAfter redeliver:
                 _delivery[step] = delivery with { Awaiting = false };
-                Timers.StartSingleTimer(step, new RedeliverStep(step), redeliver.Delay);
+                Timers.StartSingleTimer(new StepTimerKey(step), new RedeliverStep(step), redeliver.Delay);
                 Persist(_workflow.StepAttemptFailed(_state, step, delivery.Attempts, delivery.SentAt, error, Now + redeliver.Delay, Now), null);
                 break;
             default:
-                Timers.Cancel(step);
+                Timers.Cancel(new StepTimerKey(step));
                 _delivery.Remove(step);
                 _observer.StepParking(_state, step, delivery.Attempts, error);
                 Persist(_workflow.StepParked(_state, step, delivery.Attempts, error, Now, delivery.SentAt), null);
