@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Persistence;
 using Orders.Actors.Orders;
 using Orders.Actors.Services;
-using Orders.Actors.Telemetry;
+using Orders.Actors.Messaging;
 using static Orders.Actors.Inventory.InventoryCommands;
 using static Orders.Actors.Inventory.InventoryEvents;
 
@@ -68,7 +68,7 @@ public sealed class InventoryActor : ReceivePersistentActor
 
     private static StepOutcome Traced(Activity? span, StepOutcome outcome)
     {
-        OrderTracing.End(span?.SetTag("order.step.outcome", Spelling.Snake(outcome.Kind)), outcome.Kind == StepOutcomeKind.Failed ? outcome.Detail ?? "refused" : null);
+        MessageTracing.End(span?.SetTag("order.step.outcome", Spelling.Snake(outcome.Kind)), outcome.Kind == StepOutcomeKind.Failed ? outcome.Detail ?? "refused" : null);
         return outcome;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Orders.Actors.Telemetry;
+using Orders.Actors.Messaging;
 
 namespace Orders.Actors.Journal;
 
@@ -79,13 +80,13 @@ public sealed class JournalWriteBatcher : IAsyncDisposable
                         Activity.Current = null;
                     }
                     _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), true);
-                    OrderTracing.End(span);
+                    MessageTracing.End(span);
                     foreach (var write in batch) write.Done.TrySetResult();
                 }
                 catch (Exception e)
                 {
                     _committed?.Invoke(rows.Count, Stopwatch.GetElapsedTime(started), false);
-                    OrderTracing.End(span, e.Message);
+                    MessageTracing.End(span, e.Message);
                     // A broken connection is opened afresh for the next batch; this batch's writers see the error.
                     if (connection is not null) await connection.DisposeAsync();
                     connection = null;

@@ -127,17 +127,18 @@ public sealed class ServiceWorker : ReceiveActor
 
     private void Complete(CallCompleted completed)
     {
+        var refusal = completed.Failure is null ? _handler.RefusalOf(completed.Reply) : null;
         if (_inFlight.Remove(completed.Key, out var flight))
         {
             foreach (var waiter in flight.Waiters) waiter.Tell(completed.Reply);
-            MessageTracing.End(flight.Span, completed.Failure ?? _handler.RefusalOf(completed.Reply));
+            MessageTracing.End(flight.Span, completed.Failure ?? refusal);
         }
 
         if (completed.Failure is null)
         {
             // A refusal had no effect to dedupe, and an operator replays it only once the cause is fixed (a receiver
             // that answered 410 now accepts): asking again must reach the provider, not this cache.
-            if (_handler.RefusalOf(completed.Reply) is null) _done.Add(completed.Key, completed.Reply);
+            if (refusal is null) _done.Add(completed.Key, completed.Reply);
             if (!_succeeded || _consecutiveFailures > 0)
             {
                 // The provider answers (again): whoever waits on it is woken now, not at the end of its own backoff.

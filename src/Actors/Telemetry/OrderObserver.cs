@@ -56,12 +56,8 @@ public sealed class OrderObserver(OrderMetrics metrics, ILogger log) : WorkflowO
 
     public override void Writing(string persistenceId, Activity? within, MessageContext? instance)
     {
-        if (OrderTracing.Enabled) JournalTracing.Writing(persistenceId, OrderTracing.ContextOf(within, instance));
+        if (OrderTracing.Enabled) JournalTracing.Writing(persistenceId, MessageTracing.ContextOf(within, instance));
     }
 
     public override void Stopped(string persistenceId) => JournalTracing.Forget(persistenceId);
-
-    public override MessageContext Under(Activity? span, MessageContext instance) => OrderTracing.Under(span, instance);
-
-    public override void End(Activity? span, string? error = null) => OrderTracing.End(span, error);
 }

@@ -60,15 +60,9 @@ public static class OrderTracing
     {
         if (!Enabled) return;
         var activity = Start("park", new StepId(step.Kind).ToString(), ActivityKind.Internal, order, orderId, messageId: $"{orderId}/{step}");
-        End(activity?.SetTag("order.step", step.PublicName).SetTag("order.step.attempts", attempts), reason);
+        MessageTracing.End(activity?.SetTag("order.step", step.PublicName).SetTag("order.step.attempts", attempts), reason);
     }
-
-    public static ActivityContext ContextOf(Activity? within, MessageContext? order) => MessageTracing.ContextOf(within, order);
-
-    public static MessageContext Under(Activity? span, MessageContext order) => MessageTracing.Under(span, order);
 
     private static Activity? Start(string operation, string destination, ActivityKind kind, MessageContext context, string orderId, string? messageId = null) =>
         MessageTracing.Start(operation, destination, kind, context, "order", orderId, messageId);
-
-    public static void End(Activity? activity, string? error = null) => MessageTracing.End(activity, error);
 }

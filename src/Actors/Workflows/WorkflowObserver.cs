@@ -33,18 +33,10 @@ public abstract class WorkflowObserver<TState, TEvent, TStep> where TStep : notn
     public virtual void Stopped(string persistenceId) { }
 
     /// <summary>The context a request made under <paramref name="span"/> carries (the instance's own without one).</summary>
-    public virtual MessageContext Under(Activity? span, MessageContext instance) =>
-        span is null ? instance : instance with { TraceParent = span.Id!, TraceState = span.TraceStateString };
+    public MessageContext Under(Activity? span, MessageContext instance) => MessageTracing.Under(span, instance);
 
     /// <summary>Ends a span without touching the calling thread's current activity.</summary>
-    public virtual void End(Activity? span, string? error = null)
-    {
-        if (span is null) return;
-        if (error is not null) span.SetStatus(ActivityStatusCode.Error, error);
-        var outer = Activity.Current;
-        span.Stop();
-        Activity.Current = outer;
-    }
+    public void End(Activity? span, string? error = null) => MessageTracing.End(span, error);
 
     public sealed class Silent : WorkflowObserver<TState, TEvent, TStep>
     {
