@@ -113,6 +113,7 @@ public static class GatewayHost
         builder.Services.AddSingleton(orders.Persistence.OrderIndex());
         builder.Services.AddSingleton<SkuCatalog>();
         builder.Services.AddSingleton<OrderApplication>();
+        builder.Services.AddHostedWorkflow(WorkflowHosting.Orders);
         builder.Services.AddAkka(orders.SystemName, akka => akka
             // Akka's own log goes through Microsoft.Extensions.Logging: one configuration (levels, console format) governs both.
             .ConfigureLoggers(loggers =>

@@ -88,7 +88,6 @@ public sealed class PersistenceOptions
     /// per file, and index writes waiting on journal writes stalled actor threads in the driver's 150 ms busy sleep.
     /// On PostgreSQL it shares the journal's database.
     /// </summary>
-    /// <summary>The order index on this database.</summary>
     public OrderIndex.OrderIndexStore OrderIndex() => new(Provider == PersistenceProvider.PostgreSql, ResolvedIndexConnectionString, ResolvedConnectionString);
 
     public string ResolvedIndexConnectionString

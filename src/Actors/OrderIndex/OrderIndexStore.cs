@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orders.Actors.Orders;
+using Orders.Actors.Workflows;
 using static Orders.Actors.Orders.OrderEvents;
 
 namespace Orders.Actors.OrderIndex;
@@ -19,6 +20,7 @@ public sealed record OrderPage(IReadOnlyList<OrderSummary> Orders, string? NextA
 /// <param name="journalConnectionString">The journal's database, read for the projection's lag.</param>
 public sealed partial class OrderIndexStore(bool postgres, string connectionString, string journalConnectionString)
 {
+    private readonly bool _postgres = postgres;
     private readonly DbProviderFactory _factory = postgres ? NpgsqlFactory.Instance : SqliteFactory.Instance;
     private readonly string _connectionString = connectionString;
     private readonly string _journalConnectionString = journalConnectionString;
@@ -57,6 +59,7 @@ public sealed partial class OrderIndexStore(bool postgres, string connectionStri
             CREATE TABLE IF NOT EXISTS projection_offset (name TEXT PRIMARY KEY, offset_value BIGINT NOT NULL);
             """ + StepIssueSchema;
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await MoveLegacyStepIssuesAsync(connection, ct).ConfigureAwait(false);
     }
 
     public async Task<long> ReadOffsetAsync(string projection, CancellationToken ct = default)
@@ -66,15 +69,31 @@ public sealed partial class OrderIndexStore(bool postgres, string connectionStri
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } value and not DBNull ? Convert.ToInt64(value) : 0;
     }
 
-    /// <summary>Applies a batch of events and moves the offset in one transaction: the index is never ahead of or behind its offset.</summary>
-    public async Task ApplyAsync(string projection, IReadOnlyList<IOrderEvent> events, long offset, CancellationToken ct = default)
+    /// <summary>Applies a batch of order events and moves the offset in one transaction: the index is never ahead of or behind its offset.</summary>
+    public Task ApplyAsync(string projection, IReadOnlyList<IOrderEvent> events, long offset, CancellationToken ct = default) =>
+        InTransactionAsync(projection, offset, (connection, transaction) => events.SelectMany(e =>
+        {
+            var facts = StepIssueStatements(connection, transaction, OrderWorkflow.Type, e.OrderId, OrderHistory.Instance.FactsOf(e, e.At));
+            return Statement(connection, transaction, e) is { } row ? facts.Prepend(row) : facts;
+        }), ct);
+
+    /// <summary>
+    /// Applies the step facts of a batch of another workflow's events (instance id and facts, in journal order) and
+    /// moves that projection's offset, in one transaction.
+    /// </summary>
+    public Task ApplyStepFactsAsync(string projection, string workflow, IReadOnlyList<(string InstanceId, IReadOnlyList<WorkflowFact> Facts)> events, long offset,
+        CancellationToken ct = default) =>
+        InTransactionAsync(projection, offset,
+            (connection, transaction) => events.SelectMany(e => StepIssueStatements(connection, transaction, workflow, e.InstanceId, e.Facts)), ct);
+
+    private async Task InTransactionAsync(string projection, long offset, Func<DbConnection, DbTransaction, IEnumerable<DbCommand>> statements, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        foreach (var e in events)
+        foreach (var statement in statements(connection, transaction))
         {
-            await using var command = Statement(connection, transaction, e);
-            if (command is not null) await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await using var command = statement;
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await using (var save = Command(connection, transaction,
             "INSERT INTO projection_offset (name, offset_value) VALUES (@name, @offset) ON CONFLICT (name) DO UPDATE SET offset_value = excluded.offset_value",
@@ -91,7 +110,7 @@ public sealed partial class OrderIndexStore(bool postgres, string connectionStri
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var where = status is null ? "order_id > @after" : "status = @status AND order_id > @after";
-        if (withIssue is not null) where += " AND EXISTS (SELECT 1 FROM step_issue s WHERE s.order_id = order_index.order_id AND s.status = @issue)";
+        if (withIssue is not null) where += " AND EXISTS (SELECT 1 FROM workflow_step_issue s WHERE s.workflow = 'order' AND s.instance_id = order_index.order_id AND s.status = @issue)";
         await using var command = Command(connection, null,
             $"SELECT order_id, status, mode, total_minor, currency, placed_at, updated_at FROM order_index WHERE {where} ORDER BY order_id LIMIT @limit",
             ("after", afterOrderId ?? ""), ("status", status?.ToString() ?? ""), ("limit", pageSize + 1), ("issue", withIssue ?? ""));
@@ -127,7 +146,7 @@ public sealed partial class OrderIndexStore(bool postgres, string connectionStri
                     updated_at = @at
                 WHERE order_id = @id
                 """, ("id", e.OrderId), ("at", at)),
-            _ => StepIssueStatement(connection, transaction, e),
+            _ => null,
         };
     }
 

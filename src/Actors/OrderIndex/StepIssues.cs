@@ -2,21 +2,21 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using Orders.Actors.Orders;
-using static Orders.Actors.Orders.OrderEvents;
+using Orders.Actors.Workflows;
 
 namespace Orders.Actors.OrderIndex;
 
-/// <summary>A step that is retrying or parked, as the read model has it.</summary>
-public sealed record StepIssue(string OrderId, string Step, string Kind, string Status, int Attempts, string Error, string Group,
+/// <summary>A step that is retrying or parked, as the read model has it: step identity is (workflow, instance, step).</summary>
+public sealed record StepIssue(string Workflow, string InstanceId, string Step, string Kind, string Status, int Attempts, string Error, string Group,
     DateTimeOffset Since, DateTimeOffset LastAt, DateTimeOffset? NextAttemptAt);
 
-/// <summary>Issues of one step kind with one (normalised) error, the way failed messages are grouped for bulk retry.</summary>
-public sealed record StepIssueGroup(string Group, string Kind, string Status, string Error, int Count, DateTimeOffset Oldest, DateTimeOffset Newest);
+/// <summary>Issues of one workflow's step kind with one (normalised) error, the way failed messages are grouped for bulk retry.</summary>
+public sealed record StepIssueGroup(string Group, string Workflow, string Kind, string Status, string Error, int Count, DateTimeOffset Oldest, DateTimeOffset Newest);
 
 /// <summary>
-/// The steps that are retrying or parked across all orders (table step_issue), kept from the same events and in the
-/// same transaction as the order index: listing or replaying them never wakes an actor per order.
+/// The steps that are retrying or parked across all instances of all workflows (table workflow_step_issue), kept from
+/// each workflow's <see cref="WorkflowFact"/>s; for orders from the same events and in the same transaction as the
+/// order index. Listing or replaying them never wakes an actor per instance.
 /// </summary>
 public sealed partial class OrderIndexStore
 {
@@ -25,8 +25,9 @@ public sealed partial class OrderIndexStore
 
     private const string StepIssueSchema = """
 
-        CREATE TABLE IF NOT EXISTS step_issue (
-            order_id TEXT NOT NULL,
+        CREATE TABLE IF NOT EXISTS workflow_step_issue (
+            workflow TEXT NOT NULL,
+            instance_id TEXT NOT NULL,
             step TEXT NOT NULL,
             kind TEXT NOT NULL,
             status TEXT NOT NULL,
@@ -36,47 +37,77 @@ public sealed partial class OrderIndexStore
             since BIGINT NOT NULL,
             last_at BIGINT NOT NULL,
             next_at BIGINT,
-            PRIMARY KEY (order_id, step));
-        CREATE INDEX IF NOT EXISTS ix_step_issue_group ON step_issue (status, group_key);
+            PRIMARY KEY (workflow, instance_id, step));
+        CREATE INDEX IF NOT EXISTS ix_workflow_step_issue_group ON workflow_step_issue (status, group_key);
+        """;
+
+    /// <summary>
+    /// Builds before step identity kept order steps only, in step_issue keyed by (order_id, step): its rows move over as
+    /// the order workflow's, in the transaction that drops it. Nodes starting together may race here; the loser's
+    /// transaction fails and its projection retries, finding the move done. ("WHERE true": SQLite would read the
+    /// ON CONFLICT of an INSERT ... SELECT without a WHERE as the SELECT's join constraint.)
+    /// </summary>
+    private const string MoveOrderStepIssues = """
+        INSERT INTO workflow_step_issue (workflow, instance_id, step, kind, status, attempts, error, group_key, since, last_at, next_at)
+        SELECT 'order', order_id, step, kind, status, attempts, error, group_key, since, last_at, next_at FROM step_issue WHERE true
+        ON CONFLICT (workflow, instance_id, step) DO NOTHING;
+        DROP TABLE step_issue;
         """;
 
     private const string UpsertIssue = """
-        INSERT INTO step_issue (order_id, step, kind, status, attempts, error, group_key, since, last_at, next_at)
-        VALUES (@id, @step, @kind, @status, @attempts, @error, @group, @at, @at, @next)
-        ON CONFLICT (order_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, error = excluded.error,
+        INSERT INTO workflow_step_issue (workflow, instance_id, step, kind, status, attempts, error, group_key, since, last_at, next_at)
+        VALUES (@workflow, @id, @step, @kind, @status, @attempts, @error, @group, @at, @at, @next)
+        ON CONFLICT (workflow, instance_id, step) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, error = excluded.error,
             group_key = excluded.group_key, last_at = excluded.last_at, next_at = excluded.next_at
         """;
 
-    private static readonly string ForwardKinds = string.Join(", ", new[] { StepKind.ReserveStock, StepKind.CreateShipment, StepKind.SendConfirmation, StepKind.RecordAnalytics }
-        .Select(k => $"'{KindName(k)}'"));
-
-    private static DbCommand? StepIssueStatement(DbConnection connection, DbTransaction transaction, IOrderEvent e) => e switch
+    private async Task MoveLegacyStepIssuesAsync(DbConnection connection, CancellationToken ct)
     {
-        StepAttemptFailed f => Issue(connection, transaction, f.OrderId, f.Step, Retrying, f.Attempt, f.Error, f.At, f.NextAttemptAt),
-        StepParked p => Issue(connection, transaction, p.OrderId, p.Step, Parked, p.Attempts, p.LastError, p.At, null),
-        // A first-time success had no earlier failure on record (0 = an event older than attempt counting).
-        StepSucceeded { Attempts: not 1 } s => Resolved(connection, transaction, s.OrderId, s.Step),
-        StepFailed { Attempts: not 1 } f => Resolved(connection, transaction, f.OrderId, f.Step),
-        StepUnparked u => Resolved(connection, transaction, u.OrderId, u.Step),
-        // Compensating: the forward steps are no longer due, so they no longer retry.
-        CompensationStarted c => Command(connection, transaction,
-            $"DELETE FROM step_issue WHERE order_id = @id AND status = '{Retrying}' AND kind IN ({ForwardKinds})", ("id", c.OrderId)),
-        _ => null,
-    };
+        await using (var exists = Command(connection, null, _postgres
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'step_issue'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'step_issue'"))
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(ct).ConfigureAwait(false)) == 0) return;
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using (var move = Command(connection, transaction, MoveOrderStepIssues))
+            await move.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+    }
 
-    private static DbCommand Issue(DbConnection connection, DbTransaction transaction, string orderId, StepId step, string status, int attempts, string error,
-        DateTimeOffset at, DateTimeOffset? next)
+    /// <summary>What one instance's facts do to its step issues, in order.</summary>
+    private static IEnumerable<DbCommand> StepIssueStatements(DbConnection connection, DbTransaction transaction, string workflow, string instanceId,
+        IEnumerable<WorkflowFact> facts)
     {
-        var kind = KindName(step.Kind);
-        return Command(connection, transaction, UpsertIssue, ("id", orderId), ("step", step.ToString()), ("kind", kind), ("status", status),
+        foreach (var fact in facts)
+        {
+            var command = fact switch
+            {
+                WorkflowFact.StepAttemptFailed f => Issue(connection, transaction, workflow, instanceId, f.Step, Retrying, f.Attempt, f.Error, f.At, f.NextAttemptAt),
+                WorkflowFact.StepParked p => Issue(connection, transaction, workflow, instanceId, p.Step, Parked, p.Attempts, p.Error, p.At, null),
+                // A first-time outcome had no earlier failure on record (0 = an event older than attempt counting).
+                WorkflowFact.StepSucceeded { Attempts: not 1 } s => Resolved(connection, transaction, workflow, instanceId, s.Step),
+                WorkflowFact.StepRefused { Attempts: not 1 } r => Resolved(connection, transaction, workflow, instanceId, r.Step),
+                WorkflowFact.StepReplayed r => Resolved(connection, transaction, workflow, instanceId, r.Step),
+                WorkflowFact.StepsWithdrawn { Kinds.Count: > 0 } w => Command(connection, transaction,
+                    $"DELETE FROM workflow_step_issue WHERE workflow = @workflow AND instance_id = @id AND status = '{Retrying}' AND kind IN ({string.Join(", ", w.Kinds.Select((_, i) => $"@kind{i}"))})",
+                    [("workflow", (object)workflow), ("id", instanceId), .. w.Kinds.Select((k, i) => ($"kind{i}", (object)k))]),
+                _ => null,
+            };
+            if (command is not null) yield return command;
+        }
+    }
+
+    private static DbCommand Issue(DbConnection connection, DbTransaction transaction, string workflow, string instanceId, string step, string status, int attempts,
+        string error, DateTimeOffset at, DateTimeOffset? next)
+    {
+        var kind = WorkflowFact.KindOf(step);
+        return Command(connection, transaction, UpsertIssue, ("workflow", workflow), ("id", instanceId), ("step", step), ("kind", kind), ("status", status),
             ("attempts", attempts), ("error", error), ("group", GroupKey(kind, error)), ("at", at.ToUnixTimeMilliseconds()),
             ("next", next is { } n ? n.ToUnixTimeMilliseconds() : DBNull.Value));
     }
 
-    private static DbCommand Resolved(DbConnection connection, DbTransaction transaction, string orderId, StepId step) =>
-        Command(connection, transaction, "DELETE FROM step_issue WHERE order_id = @id AND step = @step", ("id", orderId), ("step", step.ToString()));
-
-    private static string KindName(StepKind kind) => new StepId(kind).ToString();
+    private static DbCommand Resolved(DbConnection connection, DbTransaction transaction, string workflow, string instanceId, string step) =>
+        Command(connection, transaction, "DELETE FROM workflow_step_issue WHERE workflow = @workflow AND instance_id = @id AND step = @step",
+            ("workflow", workflow), ("id", instanceId), ("step", step));
 
     /// <summary>
     /// Kind plus the error with its numbers blanked ("no answer within 500 ms" and "... 750 ms" are one problem) and
@@ -100,44 +131,46 @@ public sealed partial class OrderIndexStore
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = Command(connection, null, """
-            SELECT group_key, kind, MIN(error), COUNT(*), MIN(since), MAX(last_at) FROM step_issue
-            WHERE status = @status GROUP BY group_key, kind ORDER BY COUNT(*) DESC, group_key
+            SELECT group_key, workflow, kind, MIN(error), COUNT(*), MIN(since), MAX(last_at) FROM workflow_step_issue
+            WHERE status = @status GROUP BY group_key, workflow, kind ORDER BY COUNT(*) DESC, group_key, workflow
             """, ("status", status));
         var groups = new List<StepIssueGroup>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            groups.Add(new StepIssueGroup(reader.GetString(0), reader.GetString(1), status, reader.GetString(2), Convert.ToInt32(reader.GetValue(3)),
-                FromMillis(reader.GetInt64(4)), FromMillis(reader.GetInt64(5))));
+            groups.Add(new StepIssueGroup(reader.GetString(0), reader.GetString(1), reader.GetString(2), status, reader.GetString(3), Convert.ToInt32(reader.GetValue(4)),
+                FromMillis(reader.GetInt64(5)), FromMillis(reader.GetInt64(6))));
         return groups;
     }
 
-    /// <summary>How many steps are retrying and parked now, by status and kind: what the step-issue gauges report.</summary>
-    public async Task<IReadOnlyList<(string Status, string Kind, int Count)>> StepIssueCountsAsync(CancellationToken ct = default)
+    /// <summary>How many steps are retrying and parked now, by workflow, status and kind: what the step-issue gauges report.</summary>
+    public async Task<IReadOnlyList<(string Workflow, string Status, string Kind, int Count)>> StepIssueCountsAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT status, kind, COUNT(*) FROM step_issue GROUP BY status, kind");
-        var counts = new List<(string, string, int)>();
+        await using var command = Command(connection, null, "SELECT workflow, status, kind, COUNT(*) FROM workflow_step_issue GROUP BY workflow, status, kind");
+        var counts = new List<(string, string, string, int)>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            counts.Add((reader.GetString(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2))));
+            counts.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), Convert.ToInt32(reader.GetValue(3))));
         return counts;
     }
 
-    /// <summary>Issues of one status, optionally of one group or order, oldest first, at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<StepIssue>> StepIssuesAsync(string status, string? group = null, string? orderId = null, int limit = 10_000, CancellationToken ct = default)
+    /// <summary>Issues of one status, optionally of one group, workflow or instance, oldest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<StepIssue>> StepIssuesAsync(string status, string? group = null, string? workflow = null, string? instanceId = null,
+        int limit = 10_000, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        var where = "status = @status" + (group is null ? "" : " AND group_key = @group") + (orderId is null ? "" : " AND order_id = @order");
+        var where = "status = @status" + (group is null ? "" : " AND group_key = @group") + (workflow is null ? "" : " AND workflow = @workflow")
+                    + (instanceId is null ? "" : " AND instance_id = @id");
         await using var command = Command(connection, null, $"""
-            SELECT order_id, step, kind, status, attempts, error, group_key, since, last_at, next_at FROM step_issue
-            WHERE {where} ORDER BY since, order_id, step LIMIT @limit
-            """, ("status", status), ("group", group ?? ""), ("order", orderId ?? ""), ("limit", limit));
+            SELECT workflow, instance_id, step, kind, status, attempts, error, group_key, since, last_at, next_at FROM workflow_step_issue
+            WHERE {where} ORDER BY since, workflow, instance_id, step LIMIT @limit
+            """, ("status", status), ("group", group ?? ""), ("workflow", workflow ?? ""), ("id", instanceId ?? ""), ("limit", limit));
         var issues = new List<StepIssue>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            issues.Add(new StepIssue(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Convert.ToInt32(reader.GetValue(4)),
-                reader.GetString(5), reader.GetString(6), FromMillis(reader.GetInt64(7)), FromMillis(reader.GetInt64(8)),
-                reader.IsDBNull(9) ? null : FromMillis(reader.GetInt64(9))));
+            issues.Add(new StepIssue(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                Convert.ToInt32(reader.GetValue(5)), reader.GetString(6), reader.GetString(7), FromMillis(reader.GetInt64(8)), FromMillis(reader.GetInt64(9)),
+                reader.IsDBNull(10) ? null : FromMillis(reader.GetInt64(10))));
         return issues;
     }
 

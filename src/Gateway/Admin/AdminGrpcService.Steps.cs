@@ -1,18 +1,13 @@
-using System.Diagnostics;
-using Akka.Actor;
-using Akka.Hosting;
 using Grpc.Core;
-using Orders.Actors.Hosting;
-using Orders.Actors.Messaging;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
-using static Orders.Actors.Orders.OrderReplies;
+using Orders.Actors.Workflows;
 using AdminV1 = Orders.Contracts.Admin.V1;
 using Orders.Gateway.Errors;
 
 namespace Orders.Gateway.Admin;
 
-/// <summary>Parked and retrying steps across all orders, from the read model, and their replay in bulk.</summary>
+/// <summary>Parked and retrying steps across all instances of every workflow, from the read model, and their replay in bulk.</summary>
 public sealed partial class AdminGrpcService
 {
     private const int ReplayConcurrency = 32;
@@ -22,16 +17,20 @@ public sealed partial class AdminGrpcService
         var status = IssueStatus(request.Status);
         if (request.Limit < 0) throw Invalid("limit", "must be 0 (the default, 100) or more");
         var groups = await index.StepIssueGroupsAsync(status, context.CancellationToken);
-        var issues = await index.StepIssuesAsync(status, NullIfEmpty(request.Group), limit: request.Limit == 0 ? 100 : request.Limit, ct: context.CancellationToken);
-        var reply = new AdminV1.ListStepIssuesReply { Status = status, Total = groups.Sum(g => g.Count) };
-        reply.Groups.AddRange(groups.Where(g => string.IsNullOrEmpty(request.Group) || g.Group == request.Group).Select(g => new AdminV1.StepIssueGroup
+        var workflow = NullIfEmpty(request.Workflow);
+        var issues = await index.StepIssuesAsync(status, NullIfEmpty(request.Group), workflow, limit: request.Limit == 0 ? 100 : request.Limit, ct: context.CancellationToken);
+        var ofWorkflow = groups.Where(g => workflow is null || g.Workflow == workflow).ToList();
+        var reply = new AdminV1.ListStepIssuesReply { Status = status, Total = ofWorkflow.Sum(g => g.Count) };
+        reply.Groups.AddRange(ofWorkflow.Where(g => string.IsNullOrEmpty(request.Group) || g.Group == request.Group).Select(g => new AdminV1.StepIssueGroup
         {
-            Group = g.Group, Kind = g.Kind, Error = g.Error, Count = g.Count, Oldest = Stamp(g.Oldest), Newest = Stamp(g.Newest),
-            Note = g.Kind == "notify-webhook" && status == OrderIndexStore.Parked ? "later status notifications of these orders wait behind them; replay resumes delivery in order" : "",
+            Group = g.Group, Workflow = g.Workflow, Kind = g.Kind, Error = g.Error, Count = g.Count, Oldest = Stamp(g.Oldest), Newest = Stamp(g.Newest),
+            Note = g is { Workflow: OrderWorkflow.Type, Kind: "notify-webhook" } && status == OrderIndexStore.Parked
+                ? "later status notifications of these orders wait behind them; replay resumes delivery in order" : "",
         }));
         reply.Issues.AddRange(issues.Select(i => new AdminV1.StepIssue
         {
-            OrderId = i.OrderId, Step = StepId.Parse(i.Step).PublicName, Attempts = i.Attempts, Error = i.Error, Group = i.Group,
+            Workflow = i.Workflow, InstanceId = i.InstanceId, OrderId = i.Workflow == OrderWorkflow.Type ? i.InstanceId : "",
+            Step = workflows.PublicStepName(i.Workflow, i.Step), Attempts = i.Attempts, Error = i.Error, Group = i.Group,
             Since = Stamp(i.Since), LastAt = Stamp(i.LastAt), NextAttemptAt = Stamp(i.NextAttemptAt),
         }));
         return reply;
@@ -43,74 +42,51 @@ public sealed partial class AdminGrpcService
         var parked = request.TargetCase switch
         {
             AdminV1.ReplayStepsRequest.TargetOneofCase.OrderId => await ParkedOf(request.OrderId, Caller(context), ct),
+            AdminV1.ReplayStepsRequest.TargetOneofCase.Instance => await ParkedOf(request.Instance, Caller(context), ct),
             AdminV1.ReplayStepsRequest.TargetOneofCase.Group when !string.IsNullOrWhiteSpace(request.Group) =>
                 await index.StepIssuesAsync(OrderIndexStore.Parked, request.Group, limit: int.MaxValue, ct: ct),
             AdminV1.ReplayStepsRequest.TargetOneofCase.All when request.All => await index.StepIssuesAsync(OrderIndexStore.Parked, limit: int.MaxValue, ct: ct),
-            _ => throw Invalid("target", "name an order id, a group (see `steps parked`), or all"),
+            _ => throw Invalid("target", "name an order id, an instance of a workflow, a group (see `steps parked`), or all"),
         };
         if (request.TargetCase == AdminV1.ReplayStepsRequest.TargetOneofCase.Group && parked.Count == 0)
             throw OrderGrpcNotFound($"no parked steps in group '{request.Group}' (see `steps parked` for the groups)");
-        var byOrder = parked.GroupBy(i => i.OrderId).Select(g => (OrderId: g.Key, Steps: (IReadOnlyList<string>)g.Select(i => i.Step).ToList())).ToList();
-        var progress = new AdminV1.ReplayProgress { Total = byOrder.Count };
+        var targets = parked.GroupBy(i => (i.Workflow, i.InstanceId))
+            .Select(g => new ParkedSteps(g.Key.Workflow, g.Key.InstanceId, g.Select(i => i.Step).ToList())).ToList();
         if (request.DryRun)
         {
-            progress.Orders.AddRange(byOrder.Select(o => o.OrderId));
-            progress.Finished = true;
-            await responseStream.WriteAsync(progress, ct);
+            var plan = new AdminV1.ReplayProgress { Total = targets.Count, Finished = true };
+            plan.Orders.AddRange(targets.Where(t => t.Workflow == OrderWorkflow.Type).Select(t => t.InstanceId));
+            plan.Instances.AddRange(targets.Select(t => t.ToString()));
+            await responseStream.WriteAsync(plan, ct);
             return true;
         }
-        await responseStream.WriteAsync(progress, ct);
-        var orderRegion = services.GetRequiredService<IRequiredActor<ActorKeys.Orders>>().ActorRef;
-        var errors = new List<string>();
-        var done = 0;
-        var failed = 0;
-        var lastReport = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(ReplayConcurrency);
-        var replays = byOrder.Select(async order =>
+        await responseStream.WriteAsync(new AdminV1.ReplayProgress { Total = targets.Count }, ct);
+        await ParkedStepReplay.RunAsync(workflows, registry, targets, ReplayConcurrency, gateway.DefaultTimeout, TimeSpan.FromMilliseconds(200), async p =>
         {
-            await gate.WaitAsync(ct);
-            try
-            {
-                var reply = await orderRegion.Ask<object>(new OrderCommands.ReplayParkedSteps(order.OrderId, MessageContext.New(), order.Steps), gateway.DefaultTimeout, ct);
-                if (reply is CommandRejected rejected) Fail($"{order.OrderId}: {rejected.Reason}");
-                else Interlocked.Increment(ref done);
-            }
-            catch (AskTimeoutException)
-            {
-                Fail($"{order.OrderId}: no answer within {gateway.DefaultTimeout.TotalSeconds:0} s");
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToList();
-
-        void Fail(string error)
-        {
-            Interlocked.Increment(ref failed);
-            lock (errors) if (errors.Count < 20) errors.Add(error);
-        }
-
-        var all = Task.WhenAll(replays);
-        while (!all.IsCompleted)
-        {
-            await Task.WhenAny(all, Task.Delay(200, ct));
-            if (all.IsCompleted || lastReport.ElapsedMilliseconds < 200) continue;
-            lastReport.Restart();
-            await responseStream.WriteAsync(new AdminV1.ReplayProgress { Total = byOrder.Count, Done = Volatile.Read(ref done), Failed = Volatile.Read(ref failed) }, ct);
-        }
-        await all;
-        var final = new AdminV1.ReplayProgress { Total = byOrder.Count, Done = done, Failed = failed, Finished = true };
-        final.Errors.AddRange(errors);
-        await responseStream.WriteAsync(final, ct);
+            var progress = new AdminV1.ReplayProgress { Total = p.Total, Done = p.Done, Failed = p.Failed, Finished = p.Finished };
+            progress.Errors.AddRange(p.Errors);
+            await responseStream.WriteAsync(progress, ct);
+        }, ct);
         return true;
     });
+
+    /// <summary>One instance's parked steps, from the read model (an order's from the order itself, which the read model may lag behind).</summary>
+    private async Task<IReadOnlyList<StepIssue>> ParkedOf(AdminV1.WorkflowInstance instance, Security.Caller caller, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(instance.Workflow) || string.IsNullOrWhiteSpace(instance.InstanceId))
+            throw Invalid("instance", "name both the workflow and the instance id");
+        if (instance.Workflow == OrderWorkflow.Type) return await ParkedOf(instance.InstanceId, caller, ct);
+        if (workflows.Find(instance.Workflow) is null)
+            throw Invalid("instance.workflow", $"'{instance.Workflow}' is not a workflow hosted here (hosted: {string.Join(", ", workflows.Types)})");
+        var parked = await index.StepIssuesAsync(OrderIndexStore.Parked, workflow: instance.Workflow, instanceId: instance.InstanceId, ct: ct);
+        return parked.Count > 0 ? parked : throw Precondition($"{instance.Workflow} '{instance.InstanceId}' has no parked steps");
+    }
 
     /// <summary>One order's parked steps, from the order itself: the read model may lag a moment behind.</summary>
     private async Task<IReadOnlyList<StepIssue>> ParkedOf(string orderId, Security.Caller caller, CancellationToken ct)
     {
         var order = await application.GetAsync(orderId, caller, null, ct);
-        var parked = order.ParkedSteps.Select(s => new StepIssue(order.OrderId, s.Step, "", OrderIndexStore.Parked, s.Attempts, s.Detail ?? "", "",
+        var parked = order.ParkedSteps.Select(s => new StepIssue(OrderWorkflow.Type, order.OrderId, s.Step, "", OrderIndexStore.Parked, s.Attempts, s.Detail ?? "", "",
             s.At ?? order.UpdatedAt, s.At ?? order.UpdatedAt, null)).ToList();
         return parked.Count > 0 ? parked : throw Precondition($"order '{order.OrderId}' has no parked steps");
     }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Orders.Actors.Hosting;
 using Orders.Actors.OrderIndex;
 using Orders.Actors.Providers;
+using Orders.Actors.Workflows;
 using Orders.Gateway.Application;
 using Orders.Gateway.Grpc;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
@@ -23,6 +24,7 @@ public sealed partial class AdminGrpcService(
     OrderIndexStore index,
     OrderSystemOptions orders,
     GatewayOptions gateway,
+    WorkflowDirectory workflows,
     IServiceProvider services) : AdminV1.AdminService.AdminServiceBase
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);

@@ -18,10 +18,10 @@ public sealed class ReadModelGauges : BackgroundService
     private readonly OrderIndexStore _index;
     private readonly EventStreamLag _lag;
     private readonly ILogger<ReadModelGauges> _log;
-    private volatile IReadOnlyList<(string Status, string Kind, int Count)>? _issues;
+    private volatile IReadOnlyList<(string Workflow, string Status, string Kind, int Count)>? _issues;
     private volatile IReadOnlyList<(string Consumer, long Behind)>? _behind;
     private readonly Lock _reporting = new();
-    private IReadOnlyList<(string Status, string Kind)> _reported = [];
+    private IReadOnlyList<(string Workflow, string Status, string Kind)> _reported = [];
 
     public ReadModelGauges(OrderIndexStore index, ActorSystem system, OrderMetrics metrics, ILogger<ReadModelGauges> log)
     {
@@ -29,7 +29,7 @@ public sealed class ReadModelGauges : BackgroundService
         _lag = EventStreamLag.For(system);
         _log = log;
         metrics.Meter.CreateObservableGauge("orders.step.issues", ObserveIssues, "{step}",
-            "Steps retrying (their last delivery failed) or parked (waiting for an operator's replay) now, by status and step");
+            "Steps retrying (their last delivery failed) or parked (waiting for an operator's replay) now, by workflow, status and step");
         metrics.Meter.CreateObservableGauge("orders.projection.lag", ObserveLag, "{event}",
             $"Order events a consumer of the event stream running on this node has still to process, by projection (exact within {EventStreamLag.ExactWithin:N0} journal rows, beyond that every row counts)");
     }
@@ -37,12 +37,13 @@ public sealed class ReadModelGauges : BackgroundService
     private List<Measurement<int>> ObserveIssues()
     {
         if (_issues is not { } counts) return []; // not read yet, or the read model cannot be read: no figure rather than a wrong one
-        var now = counts.ToDictionary(c => (c.Status, c.Kind), c => c.Count);
+        var now = counts.ToDictionary(c => (c.Workflow, c.Status, c.Kind), c => c.Count);
         lock (_reporting)
         {
             // A kind that had issues and has none now reports 0 (so its series falls back), not silence.
             _reported = _reported.Union(now.Keys).ToList();
-            return _reported.Select(k => new Measurement<int>(now.GetValueOrDefault(k), new("status", k.Status), new("order_step", k.Kind.Replace('-', '_')))).ToList();
+            return _reported.Select(k => new Measurement<int>(now.GetValueOrDefault(k), new("workflow", k.Workflow), new("status", k.Status),
+                new("order_step", k.Kind.Replace('-', '_')))).ToList();
         }
     }
 

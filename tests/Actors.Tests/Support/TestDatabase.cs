@@ -35,15 +35,24 @@ public sealed class TestDatabase : IDisposable
         ? new() { Provider = PersistenceProvider.Sqlite, SqlitePath = SqlitePath }
         : new() { Provider = PersistenceProvider.PostgreSql, ConnectionString = PostgresConnectionString };
 
-    public long CountRows(string table)
+    public long CountRows(string table) => Scalar($"SELECT COUNT(*) FROM {table}");
+
+    /// <param name="index">In the read models' database (on SQLite a file of its own), else the journal's.</param>
+    public long Scalar(string sql, bool index = false) => Convert.ToInt64(Run(sql, index, c => c.ExecuteScalar()));
+
+    /// <summary>Runs statements against the database directly, as an older build or an operator would.</summary>
+    /// <param name="index">In the read models' database (on SQLite a file of its own), else the journal's.</param>
+    public void Execute(string sql, bool index = false) => Run(sql, index, c => c.ExecuteNonQuery());
+
+    private T Run<T>(string sql, bool index, Func<DbCommand, T> run)
     {
         using DbConnection connection = Provider == PersistenceProvider.Sqlite
-            ? new SqliteConnection($"Data Source={SqlitePath}")
+            ? new SqliteConnection(index ? Options().ResolvedIndexConnectionString : $"Data Source={SqlitePath}")
             : new NpgsqlConnection(PostgresConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return Convert.ToInt64(command.ExecuteScalar());
+        command.CommandText = sql;
+        return run(command);
     }
 
     public void Dispose()

@@ -186,3 +186,27 @@ public sealed class TripWorkflow(IActorRef quotes, IActorRef charges, IActorRef 
 }
 
 public sealed record TripCallRequest(string TripId, string Call);
+
+/// <summary>How the trip's journal reads to operator tools. Trip events carry no time: their facts take the journal's.</summary>
+public sealed class TripHistory : IWorkflowHistory<ITripEvent>
+{
+    public const string Type = "trip";
+
+    public static readonly TripHistory Instance = new();
+
+    string IWorkflowHistory<ITripEvent>.Type => Type;
+
+    public IReadOnlyList<WorkflowFact> FactsOf(ITripEvent @event, DateTimeOffset recordedAt) => @event switch
+    {
+        TripCallFailed f => [new WorkflowFact.CallAttemptFailed(f.Call, f.Attempt, f.Error, null, recordedAt)],
+        TripQuoted q => [new WorkflowFact.CallSettled("quote", q.Attempts, "quoted", q.Price, recordedAt)],
+        TripCharged c => [new WorkflowFact.CallSettled("charge", c.Attempts, "charged", c.ChargeId, recordedAt)],
+        TripDeclined d => [new WorkflowFact.CallSettled(d.Call, d.Attempts, "declined", d.Reason, recordedAt)],
+        TripStepRetrying r => [new WorkflowFact.StepAttemptFailed(r.Step, r.Attempt, r.Error, null, recordedAt)],
+        TripStepDone d => [new WorkflowFact.StepSucceeded(d.Step, d.Attempts, d.Detail, recordedAt)],
+        TripStepRefused r => [new WorkflowFact.StepRefused(r.Step, 0, r.Reason, recordedAt), new WorkflowFact.StepsWithdrawn(TripState.ForwardSteps, recordedAt)],
+        TripStepParked p => [new WorkflowFact.StepParked(p.Step, p.Attempts, p.Error, recordedAt)],
+        TripStepReplayed r => [new WorkflowFact.StepReplayed(r.Step, recordedAt)],
+        _ => [],
+    };
+}

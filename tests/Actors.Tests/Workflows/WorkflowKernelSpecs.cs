@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Dsl;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.TestKit;
@@ -154,6 +155,32 @@ public sealed class WorkflowKernelSpecs : Akka.TestKit.Xunit2.TestKit
 
         Live("t6").Tell(new ReplayTripSteps("t6"), TestActor);
         Assert.Equal("no parked steps", ExpectMsg<TripRefused>(Patience).Reason);
+    }
+
+    [Fact]
+    public async Task Parked_steps_are_replayed_by_step_identity_through_the_workflow_directory()
+    {
+        _world.Script("t13/notify-traveller", Behaviour.StaySilent, Behaviour.StaySilent, Behaviour.StaySilent);
+        Trip("t13").Tell(Book("t13", TripReplyAt.Charged), TestActor);
+        ExpectMsg<TripView>(Patience);
+        Await("t13", v => v.Steps.GetValueOrDefault("notify-traveller") == "parked");
+
+        // What a shard region does for the operator tools: route an instance's command to it, waking it if needed.
+        var region = Sys.ActorOf(dsl => dsl.ReceiveAny((message, context) => Live(((ReplayTripSteps)message).TripId).Forward(message)));
+        var registry = Akka.Hosting.ActorRegistry.For(Sys);
+        var directory = new WorkflowDirectory([new HostedWorkflow(TripHistory.Type, _ => region, (id, _) => new ReplayTripSteps(id),
+            reply => reply is TripRefused refused ? refused.Reason : null, step => step)]);
+        var reports = new List<ParkedStepReplay.Progress>();
+
+        var final = await ParkedStepReplay.RunAsync(directory, registry,
+            [new ParkedSteps("trip", "t13", ["notify-traveller"]), new ParkedSteps("trip", "t12", ["notify-traveller"]), new ParkedSteps("loan", "l1", ["score"])],
+            concurrency: 2, Patience, TimeSpan.FromMilliseconds(50), p => { lock (reports) reports.Add(p); return Task.CompletedTask; }, CancellationToken.None);
+
+        Assert.Equal((3, 1, 2, true), (final.Total, final.Done, final.Failed, final.Finished));
+        Assert.Equal(["loan/l1: workflow 'loan' is not hosted on this node (it hosts trip)", "trip/t12: no parked steps"], final.Errors.Order());
+        Assert.Same(final, reports[^1]);
+        Assert.Equal(TripStatus.Booked, Await("t13", v => v.Status == TripStatus.Booked).Status);
+        AssertEachEffectOnce("t13", "notify-traveller");
     }
 
     [Fact]
