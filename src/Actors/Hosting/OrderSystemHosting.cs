@@ -133,7 +133,7 @@ public static class OrderSystemHosting
                 system.Log.Warning("Orders:Webhooks:Secret is not set; webhooks are signed with the development secret");
             // One bulkhead per receiver: a dead callback URL backs off alone instead of tripping every order's webhooks.
             registry.Register<ActorKeys.Webhooks>(system.ActorOf(BulkheadRouter.Props("webhook", WebhookSettings.DestinationOf,
-                new WebhookHandler(WebhookHandler.CreateClient(), options.Webhooks), settings, metrics: metrics), "webhook"));
+                new WebhookHandler(new WebhookPoster(WebhookPoster.CreateClient(), options.Webhooks)), settings, metrics: metrics), "webhook"));
             registry.Register<ActorKeys.Payment>(system.ActorOf(ServiceGateway.Props("payment", new PaymentHandler(clients.Payment), settings, metrics), "payment"));
             registry.Register<ActorKeys.Warehouse>(system.ActorOf(ServiceGateway.Props("warehouse", new WarehouseHandler(clients.Warehouse), settings, metrics), "warehouse"));
             registry.Register<ActorKeys.Email>(system.ActorOf(ServiceGateway.Props("email", new EmailHandler(clients.Email), settings, metrics), "email"));

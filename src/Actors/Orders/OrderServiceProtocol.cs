@@ -28,9 +28,10 @@ public sealed record PerformStep(
     MessageContext Context,
     DateTimeOffset? OccurredAt = null,
     string? Reason = null,
-    int Attempt = 0) : IServiceRequest, IWithOrderId
+    int Attempt = 0) : ICallbackRequest, IWithOrderId
 {
     public string Workflow => OrderWorkflow.Type;
+    public string? CallbackUrl => Order.CallbackUrl;
     public string InstanceId => OrderId;
     public void TagSpan(Activity span) => span.SetTag("order.step", Step.PublicName).SetTag("order.step.attempt", Attempt);
     public string IdempotencyKey => $"{OrderId}/{Step}";

@@ -45,9 +45,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
-            var id = http.Request.Headers[WebhookHandler.IdHeader].ToString();
-            var timestamp = long.Parse(http.Request.Headers[WebhookHandler.TimestampHeader].ToString());
-            var valid = http.Request.Headers[WebhookHandler.SignatureHeader].ToString() == WebhookHandler.Sign(secret, id, timestamp, body)
+            var id = http.Request.Headers[WebhookPoster.IdHeader].ToString();
+            var timestamp = long.Parse(http.Request.Headers[WebhookPoster.TimestampHeader].ToString());
+            var valid = http.Request.Headers[WebhookPoster.SignatureHeader].ToString() == WebhookPoster.Sign(secret, id, timestamp, body)
                         && Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp) < 300;
             using var json = JsonDocument.Parse(body);
             var fail = Volatile.Read(ref receiver._failuresToGive) > 0 && Interlocked.Decrement(ref receiver._failuresToGive) >= 0;
