@@ -3,7 +3,7 @@ using Orders.Actors.Hosting;
 using Orders.Actors.Services;
 using Orders.Gateway.Application;
 using Orders.Gateway.Security;
-using Orders.Actors.Orders.Handlers;
+using Orders.Actors.Providers;
 
 namespace Orders.Gateway;
 

@@ -55,9 +55,9 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => Self.Tell(new StartStream()));
 
         Command<StartStream>(_ => Start());
-        Command<OrderEventStream.Batch>(Process);
+        Command<TaggedEventStream.Batch>(Process);
         Command<Recorded>(Store);
-        Command<OrderEventStream.Ended>(OnStreamEnded);
+        Command<TaggedEventStream.Ended>(OnStreamEnded);
         Command<GetAnalytics>(_ => Sender.Tell(_state));
         Command<ReplayAnalyticsFrom>(r =>
         {
@@ -86,11 +86,11 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
     {
         _stream?.Shutdown();
         _lag.Stored(ConsumerName, _state.Offset);
-        _stream = OrderEventStream.Start(Context.System, Self,
-            new OrderEventStream.Settings(_readJournalId, _settings.BatchSize, _settings.BatchWindow), _state.Offset, ++_generation);
+        _stream = TaggedEventStream.Start(Context.System, Self,
+            new TaggedEventStream.Settings(_readJournalId, _settings.BatchSize, _settings.BatchWindow), _state.Offset, ++_generation);
     }
 
-    private void Process(OrderEventStream.Batch batch)
+    private void Process(TaggedEventStream.Batch batch)
     {
         var delta = AnalyticsState.Start(0);
         var records = new List<AnalyticsRecord>();
@@ -124,14 +124,14 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         }
         if (recorded.Delta.Offset <= _state.Offset)
         {
-            recorded.ReplyTo.Tell(OrderEventStream.BatchDone.Instance);
+            recorded.ReplyTo.Tell(TaggedEventStream.BatchDone.Instance);
             return;
         }
         Persist(new AnalyticsBatchApplied(recorded.Delta), e =>
         {
             _state = _state.Merge(e.Delta);
             _lag.Stored(ConsumerName, _state.Offset);
-            recorded.ReplyTo.Tell(OrderEventStream.BatchDone.Instance);
+            recorded.ReplyTo.Tell(TaggedEventStream.BatchDone.Instance);
             if (++_batchesSinceSnapshot >= _settings.SnapshotEveryBatches)
             {
                 _batchesSinceSnapshot = 0;
@@ -140,7 +140,7 @@ public sealed class AnalyticsProjection : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void OnStreamEnded(OrderEventStream.Ended ended)
+    private void OnStreamEnded(TaggedEventStream.Ended ended)
     {
         if (ended.Generation != _generation) return; // a stream we replaced on purpose
         _log.Warning("analytics stream stopped ({0}); resuming from offset {1} in 1 s", ended.Error?.Message ?? "completed", _state.Offset);

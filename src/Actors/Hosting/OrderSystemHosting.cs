@@ -182,6 +182,6 @@ public static class OrderSystemHosting
         builder.WithSingleton<ActorKeys.OrderIndex>(OrderIndexProjection.Name,
             (_, _, _) => OrderIndexProjection.Props(options.Persistence.OrderIndex(),
                 // Few, large transactions: on SQLite every index write competes with the journal writer for the one write lock.
-                new OrderEventStream.Settings(SqlReadJournal.Identifier, 5000, TimeSpan.FromMilliseconds(500))),
+                new TaggedEventStream.Settings(SqlReadJournal.Identifier, 5000, TimeSpan.FromMilliseconds(500))),
             new ClusterSingletonOptions());
 }

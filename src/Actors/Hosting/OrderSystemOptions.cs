@@ -1,7 +1,7 @@
 using Orders.Actors.Analytics;
 using Orders.Actors.Orders;
 using Orders.Actors.Services;
-using Orders.Actors.Orders.Handlers;
+using Orders.Actors.Providers;
 
 namespace Orders.Actors.Hosting;
 

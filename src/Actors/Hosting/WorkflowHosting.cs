@@ -1,7 +1,12 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Query;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orders.Actors.Messaging;
+using Orders.Actors.OrderIndex;
 using Orders.Actors.Orders;
+using Orders.Actors.Streams;
 using Orders.Actors.Workflows;
 using static Orders.Actors.Orders.OrderCommands;
 using static Orders.Actors.Orders.OrderReplies;
@@ -25,4 +30,31 @@ public static class WorkflowHosting
         services.TryAddSingleton(provider => new WorkflowDirectory(provider.GetServices<HostedWorkflow>()));
         return services;
     }
+
+    /// <summary>
+    /// Tags every <typeparamref name="TEvent"/> with the workflow's type (the tagger names it) as the journal stores it:
+    /// what the workflow's event stream, and with it its step issues, are read from.
+    /// </summary>
+    public static AkkaConfigurationBuilder TagWorkflowEvents<TEvent, TTagger>(this AkkaConfigurationBuilder builder) where TTagger : WorkflowEventTagger
+    {
+        var adapter = $"tagger-{typeof(TTagger).Name}";
+        return builder.AddHocon($$"""
+            akka.persistence.journal.sql {
+              event-adapters { {{adapter}} = "{{TypeName(typeof(TTagger))}}" }
+              event-adapter-bindings { "{{TypeName(typeof(TEvent))}}" = {{adapter}} }
+            }
+            """, HoconAddMode.Prepend);
+    }
+
+    /// <summary>The step issues of a workflow (not the order's: the order index keeps those), kept by one projection in the cluster.</summary>
+    public static AkkaConfigurationBuilder AddStepIssues<TEvent>(this AkkaConfigurationBuilder builder, IWorkflowHistory<TEvent> history, OrderSystemOptions options) =>
+        builder.WithSingleton<StepIssueProjectionOf<TEvent>>(StepIssueProjection.NameOf(history.Type),
+            (_, _, _) => StepIssueProjection.Props(options.Persistence.OrderIndex(), history,
+                new TaggedEventStream.Settings(SqlReadJournal.Identifier, 1000, TimeSpan.FromMilliseconds(200), history.Type)),
+            new ClusterSingletonOptions());
+
+    /// <summary>The registry key of a workflow's step-issue projection.</summary>
+    public sealed class StepIssueProjectionOf<TEvent>;
+
+    private static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 }

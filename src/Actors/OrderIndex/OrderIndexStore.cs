@@ -62,6 +62,13 @@ public sealed partial class OrderIndexStore(bool postgres, string connectionStri
         await MoveLegacyStepIssuesAsync(connection, ct).ConfigureAwait(false);
     }
 
+    /// <summary>What a projection does first: the schema, then where it left off.</summary>
+    public Func<Task<long>> StartAsync(string projection) => async () =>
+    {
+        await EnsureSchemaAsync().ConfigureAwait(false);
+        return await ReadOffsetAsync(projection).ConfigureAwait(false);
+    };
+
     public async Task<long> ReadOffsetAsync(string projection, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

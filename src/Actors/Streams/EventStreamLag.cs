@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace Orders.Actors.Streams;
 
 /// <summary>
-/// How many events each consumer of the order event stream running on this node has still to process: the tagged
+/// How many events each consumer of a workflow's event stream running on this node has still to process: the tagged
 /// journal rows after the offset it last stored. Consumers report their offset as they store it; the journal supplies
 /// the count, so a node whose journal cannot count (an in-memory journal) reports no lag rather than a wrong one.
 /// </summary>
@@ -16,13 +16,13 @@ public sealed class EventStreamLag : IExtension
     /// </summary>
     public const long ExactWithin = 10_000;
 
-    private readonly ConcurrentDictionary<string, long> _offsets = new();
+    private readonly ConcurrentDictionary<string, (string Tag, long Offset)> _offsets = new();
     private volatile Func<string, long, long, CancellationToken, Task<long>>? _countTaggedAfter;
 
     public static EventStreamLag For(ActorSystem system) => system.WithExtension<EventStreamLag, EventStreamLagId>();
 
     /// <summary>The consumer stored its position (it may move back, when an operator replays from an earlier offset).</summary>
-    public void Stored(string consumer, long offset) => _offsets[consumer] = offset;
+    public void Stored(string consumer, long offset, string tag = TaggedEventStream.OrderTag) => _offsets[consumer] = (tag, offset);
 
     /// <summary>The consumer no longer runs here (it stopped, or its singleton moved to another node).</summary>
     public void Stopped(string consumer) => _offsets.TryRemove(consumer, out _);
@@ -35,8 +35,8 @@ public sealed class EventStreamLag : IExtension
     {
         if (_countTaggedAfter is not { } count) return [];
         var lags = new List<(string, long)>();
-        foreach (var (consumer, offset) in _offsets.ToArray())
-            lags.Add((consumer, await count(OrderEventStream.Tag, offset, ExactWithin, ct).ConfigureAwait(false)));
+        foreach (var (consumer, (tag, offset)) in _offsets.ToArray())
+            lags.Add((consumer, await count(tag, offset, ExactWithin, ct).ConfigureAwait(false)));
         return lags;
     }
 }

@@ -15,6 +15,9 @@ public interface IWorkflowHistory<in TEvent>
 
     /// <summary>A step's name as clients and operators read it; a step's recorded name (its dedupe key) never changes.</summary>
     string PublicName(string step) => step;
+
+    /// <summary>The instance a persistence id belongs to ("42" of "order-42": the kernel's "{type}-{id}" unless the definition names them otherwise).</summary>
+    string InstanceOf(string persistenceId) => persistenceId.StartsWith(Type + "-", StringComparison.Ordinal) ? persistenceId[(Type.Length + 1)..] : persistenceId;
 }
 
 /// <summary>One thing an event records about a call or a step. Steps are named "kind" or "kind:subject" ("reserve-stock:SKU-A").</summary>

@@ -1,6 +1,6 @@
 using Orders.Actors.Orders;
 using Orders.Actors.Services;
-using Orders.Actors.Orders.Handlers;
+using Orders.Actors.Providers;
 
 namespace Orders.Gateway.Application;
 

@@ -43,7 +43,9 @@ public sealed class OrderNode : IAsyncDisposable
     public IActorRef Orders => Registry.Get<ActorKeys.Orders>();
     public IActorRef Inventory => Registry.Get<ActorKeys.Inventory>();
 
-    public static async Task<OrderNode> StartAsync(TestDatabase database, SimulatedProviders providers, Action<OrderSystemOptions>? configure = null)
+    /// <param name="extend">More for the node to host (another workflow, say), added after the order system.</param>
+    public static async Task<OrderNode> StartAsync(TestDatabase database, SimulatedProviders providers, Action<OrderSystemOptions>? configure = null,
+        Action<AkkaConfigurationBuilder, OrderSystemOptions>? extend = null)
     {
         var options = new OrderSystemOptions
         {
@@ -56,7 +58,11 @@ public sealed class OrderNode : IAsyncDisposable
         var host = Host.CreateDefaultBuilder()
             .UseContentRoot(AppContext.BaseDirectory)
             .ConfigureLogging(l => l.ClearProviders())
-            .ConfigureServices(services => services.AddMetrics().AddSingleton<OrderMetrics>().AddAkka(options.SystemName, b => b.AddOrderSystem(options, providers.Clients).AddSimulations(providers)))
+            .ConfigureServices(services => services.AddMetrics().AddSingleton<OrderMetrics>().AddAkka(options.SystemName, b =>
+            {
+                b.AddOrderSystem(options, providers.Clients).AddSimulations(providers);
+                extend?.Invoke(b, options);
+            }))
             .Build();
         await host.StartAsync();
         var node = new OrderNode(host, providers);

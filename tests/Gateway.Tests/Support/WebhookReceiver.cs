@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orders.Actors.Services;
-using Orders.Actors.Orders.Handlers;
+using Orders.Actors.Providers;
 
 namespace Orders.Gateway.Tests.Support;
 

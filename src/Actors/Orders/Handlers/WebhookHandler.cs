@@ -1,3 +1,4 @@
+using Orders.Actors.Providers;
 using Orders.Actors.Services;
 
 namespace Orders.Actors.Orders.Handlers;

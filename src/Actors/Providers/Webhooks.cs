@@ -4,15 +4,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Orders.Actors.Providers;
+using Orders.Actors.Services;
 
-namespace Orders.Actors.Services;
-
-/// <summary>A request whose service calls a client back at a URL the client named: webhook deliveries are bulkheaded by that receiver.</summary>
-public interface ICallbackRequest : IServiceRequest
-{
-    string? CallbackUrl { get; }
-}
+namespace Orders.Actors.Providers;
 
 /// <summary>Where callbacks may go and how they are signed; bound from "Orders:Webhooks".</summary>
 public sealed record WebhookSettings

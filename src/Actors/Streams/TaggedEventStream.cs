@@ -7,13 +7,14 @@ using Akka.Streams.Dsl;
 namespace Orders.Actors.Streams;
 
 /// <summary>
-/// The order event stream (events by tag "order") delivered to a consumer actor in batches, one batch at a time:
+/// A workflow's event stream (events by tag: its workflow type, "order" for orders) delivered to a consumer actor in batches, one batch at a time:
 /// the next batch is read only after the consumer answered <see cref="BatchDone"/> for the previous one, so a
 /// consumer that stores its offset with each batch never skips or double-counts.
 /// </summary>
-public static class OrderEventStream
+public static class TaggedEventStream
 {
-    public const string Tag = "order";
+    /// <summary>The order workflow's events.</summary>
+    public const string OrderTag = "order";
 
     public sealed record Batch(IReadOnlyList<EventEnvelope> Events)
     {
@@ -29,12 +30,12 @@ public static class OrderEventStream
     /// <remarks>It may reach a consumer that already stopped (at shutdown): that is expected, not a lost message.</remarks>
     public sealed record Ended(long Generation, Exception? Error) : IDeadLetterSuppression;
 
-    public sealed record Settings(string ReadJournalId, int BatchSize, TimeSpan BatchWindow);
+    public sealed record Settings(string ReadJournalId, int BatchSize, TimeSpan BatchWindow, string Tag = OrderTag);
 
     public static UniqueKillSwitch Start(ActorSystem system, IActorRef consumer, Settings settings, long afterOffset, long generation)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<IEventsByTagQuery>(settings.ReadJournalId);
-        var (killSwitch, done) = journal.EventsByTag(Tag, Offset.Sequence(afterOffset))
+        var (killSwitch, done) = journal.EventsByTag(settings.Tag, Offset.Sequence(afterOffset))
             .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
             .GroupedWithin(settings.BatchSize, settings.BatchWindow)
             .SelectAsync(1, events => consumer.Ask<BatchDone>(new Batch(events.ToList()), TimeSpan.FromSeconds(60)))
