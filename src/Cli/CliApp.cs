@@ -88,6 +88,7 @@ public static class CliApp
                 b.AddCommand<StepsParked>("parked");
                 b.AddCommand<StepsRetrying>("retrying");
                 b.AddCommand<StepsReplay>("replay");
+                b.AddCommand<StepsTimeline>("timeline");
             });
             c.AddBranch("services", b => b.AddCommand<ServicesShow>("show"));
             c.AddBranch("faults", b =>

@@ -21,7 +21,9 @@ public static class WorkflowHosting
         registry => registry.Get<ActorKeys.Orders>(),
         (orderId, steps) => new ReplayParkedSteps(orderId, MessageContext.New(), steps),
         reply => reply is CommandRejected rejected ? rejected.Reason : null,
-        OrderHistory.Instance.PublicName);
+        OrderHistory.Instance.PublicName,
+        // The order's story also tells its status changes.
+        async (system, orderId, ct) => (await OrderTimeline.ReadAsync(system, orderId, ct).ConfigureAwait(false)).Entries);
 
     /// <summary>Adds a hosted workflow to the node's directory (the checkout's is <see cref="Orders"/>).</summary>
     public static IServiceCollection AddHostedWorkflow(this IServiceCollection services, HostedWorkflow workflow)

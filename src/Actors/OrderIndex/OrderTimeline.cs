@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Orders.Actors.Orders;
+using Orders.Actors.Workflows;
 using static Orders.Actors.Orders.OrderEvents;
 
 namespace Orders.Actors.OrderIndex;

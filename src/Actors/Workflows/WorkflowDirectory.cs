@@ -10,12 +10,20 @@ namespace Orders.Actors.Workflows;
 /// <param name="ReplayParked">The command that puts an instance's parked steps (recorded names; all when empty) back into delivery.</param>
 /// <param name="RefusalOf">The reason when a reply to that command is a refusal; null when it was done.</param>
 /// <param name="PublicStepName">A recorded step name as clients read it.</param>
+/// <param name="Timeline">An instance's story, from its journal; empty when it has none.</param>
 public sealed record HostedWorkflow(
     string Type,
     Func<ActorRegistry, IActorRef> Instances,
     Func<string, IReadOnlyList<string>, object> ReplayParked,
     Func<object, string?> RefusalOf,
-    Func<string, string> PublicStepName);
+    Func<string, string> PublicStepName,
+    Func<ActorSystem, string, CancellationToken, Task<IReadOnlyList<TimelineEntry>>> Timeline)
+{
+    /// <summary>A workflow whose step names and timeline come from its <see cref="IWorkflowHistory{TEvent}"/>.</summary>
+    public static HostedWorkflow Of<TEvent>(IWorkflowHistory<TEvent> history, Func<ActorRegistry, IActorRef> instances,
+        Func<string, IReadOnlyList<string>, object> replayParked, Func<object, string?> refusalOf) =>
+        new(history.Type, instances, replayParked, refusalOf, history.PublicName, (system, id, ct) => WorkflowTimeline.ReadAsync(system, history, id, ct));
+}
 
 /// <summary>The workflows this node hosts, by type.</summary>
 public sealed class WorkflowDirectory(IEnumerable<HostedWorkflow> workflows)

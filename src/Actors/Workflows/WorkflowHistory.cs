@@ -16,7 +16,10 @@ public interface IWorkflowHistory<in TEvent>
     /// <summary>A step's name as clients and operators read it; a step's recorded name (its dedupe key) never changes.</summary>
     string PublicName(string step) => step;
 
-    /// <summary>The instance a persistence id belongs to ("42" of "order-42": the kernel's "{type}-{id}" unless the definition names them otherwise).</summary>
+    /// <summary>An instance's persistence id, as its definition names it ("{type}-{id}": "order-42").</summary>
+    string PersistenceIdOf(string instanceId) => $"{Type}-{instanceId}";
+
+    /// <summary>The instance a persistence id belongs to (the inverse of <see cref="PersistenceIdOf"/>).</summary>
     string InstanceOf(string persistenceId) => persistenceId.StartsWith(Type + "-", StringComparison.Ordinal) ? persistenceId[(Type.Length + 1)..] : persistenceId;
 }
 

@@ -35,10 +35,11 @@ public static class Palettes
             new("watch", "orders watch <id>", "status changes of one order as they happen, until it is final or Ctrl-C"),
             new("cancel", "orders cancel <id> [--reason R]", "cancel a confirmed order (compensation runs)"),
         ]),
-        new("steps", "parked and retrying steps across all orders", [
-            new("parked", "steps parked [--group G] [--limit N]", "parked steps, grouped by step kind and error"),
-            new("retrying", "steps retrying [--group G] [--limit N]", "steps whose last delivery failed and that will be redelivered"),
-            new("replay", "steps replay <order-id> | --group G | --all [--dry-run]", "put parked steps back into delivery"),
+        new("steps", "parked and retrying steps across all orders and other workflows", [
+            new("parked", "steps parked [--group G] [--workflow W] [--limit N]", "parked steps, grouped by workflow, step kind and error"),
+            new("retrying", "steps retrying [--group G] [--workflow W] [--limit N]", "steps whose last delivery failed and that will be redelivered"),
+            new("replay", "steps replay <order-id> [--workflow W] | --group G | --all [--dry-run]", "put parked steps back into delivery"),
+            new("timeline", "steps timeline <instance-id> [--workflow W]", "one instance's story in time order (for orders, as orders timeline)"),
         ]),
         new("services", "supervised providers", [
             new("show", "services show", "each supervised provider: healthy or backing off, restarts, failures, last error"),

@@ -96,6 +96,12 @@ public sealed class OrdersTimeline : AdminCommand<OrderIdSettings>
     protected override async Task RunAsync(OrderIdSettings settings, CancellationToken ct)
     {
         var timeline = await Call(o => Node.Admin.OrderTimelineAsync(new AdminV1.OrderRequest { OrderId = settings.OrderId }, o).ResponseAsync, ct);
+        Write(timeline);
+    }
+
+    /// <summary>Any workflow instance's story: a table in time order, then a summary line (an order's also names its status and trace).</summary>
+    public static void Write(AdminV1.Timeline timeline)
+    {
         if (Session.Json) { Session.WriteJson(timeline); return; }
         var start = timeline.Entries.FirstOrDefault()?.At?.ToDateTimeOffset();
         var table = new Table().AddColumns("time", "+ms", "what", "step", "attempt", "outcome", "detail");
@@ -106,7 +112,9 @@ public sealed class OrdersTimeline : AdminCommand<OrderIdSettings>
             table.AddRow(Session.Clock(e.At), offset, e.Kind, Markup.Escape(e.Step), e.Attempt == 0 ? "" : e.Attempt.ToString(), e.Outcome, Markup.Escape(detail));
         }
         Session.Console.Write(table);
-        Session.Text($"{timeline.OrderId}: {timeline.Entries.Count} entries, now {Spelling.Snake(timeline.Status)}, trace id {timeline.TraceId}");
+        Session.Text(timeline.OrderId != ""
+            ? $"{timeline.OrderId}: {timeline.Entries.Count} entries, now {Spelling.Snake(timeline.Status)}, trace id {timeline.TraceId}"
+            : $"{timeline.Workflow} {timeline.InstanceId}: {timeline.Entries.Count} entries");
     }
 }
 

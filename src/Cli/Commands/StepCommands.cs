@@ -17,27 +17,37 @@ public sealed class IssueSettings : CommandSettings
     [CommandOption("--limit <N>")]
     [Description("steps listed under the groups (default 20 in a table, 100 in JSON)")]
     public int Limit { get; init; }
+
+    [CommandOption("--workflow <TYPE>")]
+    [Description("only this workflow's steps (order, or another hosted workflow)")]
+    public string? Workflow { get; init; }
 }
 
 public abstract class StepIssues : AdminCommand<IssueSettings>
 {
+    public const string OrderWorkflow = "order";
+
     protected abstract string Status { get; }
 
     protected override async Task RunAsync(IssueSettings settings, CancellationToken ct)
     {
         var limit = settings.Limit > 0 ? settings.Limit : Session.Json ? 100 : 20;
-        var reply = await Call(o => Node.Admin.ListStepIssuesAsync(new AdminV1.ListStepIssuesRequest { Status = Status, Group = settings.Group ?? "", Limit = limit }, o).ResponseAsync, ct);
+        var reply = await Call(o => Node.Admin.ListStepIssuesAsync(
+            new AdminV1.ListStepIssuesRequest { Status = Status, Group = settings.Group ?? "", Limit = limit, Workflow = settings.Workflow ?? "" }, o).ResponseAsync, ct);
         if (Session.Json) { Session.WriteJson(reply); return; }
         if (reply.Total == 0) { Session.Text($"no {Status} steps"); return; }
-        var groups = new Table().AddColumns("group", "step kind", "count", "oldest", "newest", "error");
+        // Orders only, as before there were other workflows; else each row names its workflow.
+        var onlyOrders = reply.Groups.All(g => g.Workflow == OrderWorkflow);
+        var groups = new Table().AddColumns([.. onlyOrders ? Array.Empty<string>() : ["workflow"], "group", "step kind", "count", "oldest", "newest", "error"]);
         foreach (var g in reply.Groups)
-            groups.AddRow(Markup.Escape(g.Group), g.Kind, g.Count.ToString(), Session.Time(g.Oldest), Session.Time(g.Newest),
-                Markup.Escape(g.Error) + (g.Note == "" ? "" : $"\n[grey]{Markup.Escape(g.Note)}[/]"));
+            groups.AddRow([.. onlyOrders ? Array.Empty<string>() : [Markup.Escape(g.Workflow)], Markup.Escape(g.Group), g.Kind, g.Count.ToString(),
+                Session.Time(g.Oldest), Session.Time(g.Newest), Markup.Escape(g.Error) + (g.Note == "" ? "" : $"\n[grey]{Markup.Escape(g.Note)}[/]")]);
         Session.Console.Write(groups);
-        var steps = new Table().AddColumns("order", "step", "attempts", "since", Status == "retrying" ? "next attempt" : "last", "error");
+        var steps = new Table().AddColumns([.. onlyOrders ? ["order"] : new[] { "workflow", "instance" }, "step", "attempts", "since",
+            Status == "retrying" ? "next attempt" : "last", "error"]);
         foreach (var i in reply.Issues)
-            steps.AddRow(Markup.Escape(i.OrderId), Markup.Escape(i.Step), i.Attempts.ToString(), Session.Time(i.Since),
-                Status == "retrying" ? Session.Time(i.NextAttemptAt) : Session.Time(i.LastAt), Markup.Escape(i.Error));
+            steps.AddRow([.. onlyOrders ? [Markup.Escape(i.InstanceId)] : new[] { Markup.Escape(i.Workflow), Markup.Escape(i.InstanceId) }, Markup.Escape(i.Step),
+                i.Attempts.ToString(), Session.Time(i.Since), Status == "retrying" ? Session.Time(i.NextAttemptAt) : Session.Time(i.LastAt), Markup.Escape(i.Error)]);
         Session.Console.Write(steps);
         Session.Text($"{reply.Total} {Status} steps in {reply.Groups.Count} groups" + (reply.Issues.Count < reply.Total ? $" ({reply.Issues.Count} listed; --limit for more)" : "") +
             (Status == "parked" ? "; replay with: steps replay --group <group>" : ""));
@@ -57,8 +67,12 @@ public sealed class StepsRetrying : StepIssues
 public sealed class ReplaySettings : CommandSettings
 {
     [CommandArgument(0, "[order-id]")]
-    [Description("replay the parked steps of this order")]
+    [Description("replay the parked steps of this order (or instance, with --workflow)")]
     public string? OrderId { get; init; }
+
+    [CommandOption("--workflow <TYPE>")]
+    [Description("the id names an instance of this workflow, not an order")]
+    public string? Workflow { get; init; }
 
     [CommandOption("--group <GROUP>")]
     [Description("replay every parked step of a group (see steps parked)")]
@@ -79,8 +93,11 @@ public sealed class StepsReplay : AdminCommand<ReplaySettings>
     {
         var targets = (settings.OrderId is null ? 0 : 1) + (settings.Group is null ? 0 : 1) + (settings.All ? 1 : 0);
         if (targets != 1) throw new UsageException("steps replay needs exactly one of: an order id, --group <group>, --all");
+        if (settings.Workflow is not null && settings.OrderId is null) throw new UsageException("--workflow names the workflow of an instance id: give the id too");
         var request = new AdminV1.ReplayStepsRequest { DryRun = settings.DryRun };
-        if (settings.OrderId is not null) request.OrderId = settings.OrderId;
+        if (settings.OrderId is not null && settings.Workflow is { } workflow && workflow != StepIssues.OrderWorkflow)
+            request.Instance = new AdminV1.WorkflowInstance { Workflow = workflow, InstanceId = settings.OrderId };
+        else if (settings.OrderId is not null) request.OrderId = settings.OrderId;
         else if (settings.Group is not null) request.Group = settings.Group;
         else request.All = true;
 
@@ -113,12 +130,33 @@ public sealed class StepsReplay : AdminCommand<ReplaySettings>
         if (Session.Json) return;
         if (settings.DryRun)
         {
-            foreach (var order in last.Orders) Session.Text(order);
-            Session.Text($"dry run: would replay the parked steps of {last.Total} orders; nothing changed");
+            // Orders by id as before; instances of other workflows as workflow/id.
+            var onlyOrders = last.Orders.Count == last.Instances.Count;
+            foreach (var instance in onlyOrders ? last.Orders : last.Instances) Session.Text(instance);
+            Session.Text($"dry run: would replay the parked steps of {last.Total} {(onlyOrders ? "orders" : "instances")}; nothing changed");
             return;
         }
-        Session.Text($"replayed the parked steps of {last.Done} of {last.Total} orders in {clock.Elapsed.TotalSeconds:0.00} s" + (last.Failed > 0 ? $"; {last.Failed} failed:" : ""));
+        // Errors name instances of other workflows as workflow/id.
+        var what = request.TargetCase == AdminV1.ReplayStepsRequest.TargetOneofCase.Instance ? $"{settings.Workflow} instances" : "orders";
+        Session.Text($"replayed the parked steps of {last.Done} of {last.Total} {what} in {clock.Elapsed.TotalSeconds:0.00} s" + (last.Failed > 0 ? $"; {last.Failed} failed:" : ""));
         foreach (var error in last.Errors) Session.Text($"  {error}");
-        if (last.Failed > 0) throw new CliFailure(ExitCodes.Failed, $"{last.Failed} orders could not be replayed");
+        if (last.Failed > 0) throw new CliFailure(ExitCodes.Failed, $"{last.Failed} of them could not be replayed");
     }
+}
+
+public sealed class InstanceSettings : CommandSettings
+{
+    [CommandArgument(0, "<instance-id>")]
+    [Description("the instance (an order id, or an id of another workflow with --workflow)")]
+    public string InstanceId { get; init; } = "";
+
+    [CommandOption("--workflow <TYPE>")]
+    [Description("the instance's workflow (default order)")]
+    public string Workflow { get; init; } = StepIssues.OrderWorkflow;
+}
+
+public sealed class StepsTimeline : AdminCommand<InstanceSettings>
+{
+    protected override async Task RunAsync(InstanceSettings settings, CancellationToken ct) => OrdersTimeline.Write(await Call(o => Node.Admin.InstanceTimelineAsync(
+        new AdminV1.WorkflowInstance { Workflow = settings.Workflow, InstanceId = settings.InstanceId }, o).ResponseAsync, ct));
 }

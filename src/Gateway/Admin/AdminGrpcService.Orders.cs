@@ -39,13 +39,18 @@ public sealed partial class AdminGrpcService
         // Read through the order first: it validates the id, answers NOT_FOUND, and its record is the truth the journal is read for.
         var order = await application.GetAsync(request.OrderId, Caller(context), context.Deadline, context.CancellationToken);
         var (_, entries) = await Actors.OrderIndex.OrderTimeline.ReadAsync(system, order.OrderId, context.CancellationToken);
-        var timeline = new AdminV1.Timeline { OrderId = order.OrderId, Status = order.Status.ToContract(), TraceId = order.TraceId };
-        timeline.Entries.AddRange(entries.Select(e => new AdminV1.TimelineEntry
+        var timeline = new AdminV1.Timeline
         {
-            At = Stamp(e.At), Kind = e.Kind, Step = e.Step ?? "", Attempt = e.Attempt, Outcome = e.Outcome, Detail = e.Detail ?? "", NextAttemptAt = Stamp(e.NextAttemptAt),
-        }));
+            OrderId = order.OrderId, Status = order.Status.ToContract(), TraceId = order.TraceId, Workflow = Actors.Orders.OrderWorkflow.Type, InstanceId = order.OrderId,
+        };
+        timeline.Entries.AddRange(entries.Select(ToContract));
         return timeline;
     });
+
+    private static AdminV1.TimelineEntry ToContract(Actors.Workflows.TimelineEntry e) => new()
+    {
+        At = Stamp(e.At), Kind = e.Kind, Step = e.Step ?? "", Attempt = e.Attempt, Outcome = e.Outcome, Detail = e.Detail ?? "", NextAttemptAt = Stamp(e.NextAttemptAt),
+    };
 
     private static Caller Caller(ServerCallContext context) => CallerAccess.Identify(context.GetHttpContext());
 }

@@ -70,14 +70,30 @@ public sealed partial class AdminGrpcService
         return true;
     });
 
-    /// <summary>One instance's parked steps, from the read model (an order's from the order itself, which the read model may lag behind).</summary>
-    private async Task<IReadOnlyList<StepIssue>> ParkedOf(AdminV1.WorkflowInstance instance, Security.Caller caller, CancellationToken ct)
+    public override Task<AdminV1.Timeline> InstanceTimeline(AdminV1.WorkflowInstance request, ServerCallContext context) => Call(async () =>
+    {
+        var workflow = Hosted(request);
+        if (workflow.Type == OrderWorkflow.Type) return await OrderTimeline(new AdminV1.OrderRequest { OrderId = request.InstanceId }, context);
+        var entries = await workflow.Timeline(system, request.InstanceId, context.CancellationToken);
+        if (entries.Count == 0) throw OrderGrpcNotFound($"{workflow.Type} '{request.InstanceId}' has no recorded events");
+        var timeline = new AdminV1.Timeline { Workflow = workflow.Type, InstanceId = request.InstanceId };
+        timeline.Entries.AddRange(entries.Select(ToContract));
+        return timeline;
+    });
+
+    /// <summary>The hosted workflow an instance names; INVALID_ARGUMENT naming the problem otherwise.</summary>
+    private HostedWorkflow Hosted(AdminV1.WorkflowInstance instance)
     {
         if (string.IsNullOrWhiteSpace(instance.Workflow) || string.IsNullOrWhiteSpace(instance.InstanceId))
             throw Invalid("instance", "name both the workflow and the instance id");
-        if (instance.Workflow == OrderWorkflow.Type) return await ParkedOf(instance.InstanceId, caller, ct);
-        if (workflows.Find(instance.Workflow) is null)
-            throw Invalid("instance.workflow", $"'{instance.Workflow}' is not a workflow hosted here (hosted: {string.Join(", ", workflows.Types)})");
+        return workflows.Find(instance.Workflow)
+               ?? throw Invalid("instance.workflow", $"'{instance.Workflow}' is not a workflow hosted here (hosted: {string.Join(", ", workflows.Types)})");
+    }
+
+    /// <summary>One instance's parked steps, from the read model (an order's from the order itself, which the read model may lag behind).</summary>
+    private async Task<IReadOnlyList<StepIssue>> ParkedOf(AdminV1.WorkflowInstance instance, Security.Caller caller, CancellationToken ct)
+    {
+        if (Hosted(instance).Type == OrderWorkflow.Type) return await ParkedOf(instance.InstanceId, caller, ct);
         var parked = await index.StepIssuesAsync(OrderIndexStore.Parked, workflow: instance.Workflow, instanceId: instance.InstanceId, ct: ct);
         return parked.Count > 0 ? parked : throw Precondition($"{instance.Workflow} '{instance.InstanceId}' has no parked steps");
     }

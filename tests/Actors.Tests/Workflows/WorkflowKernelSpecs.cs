@@ -168,8 +168,8 @@ public sealed class WorkflowKernelSpecs : Akka.TestKit.Xunit2.TestKit
         // What a shard region does for the operator tools: route an instance's command to it, waking it if needed.
         var region = Sys.ActorOf(dsl => dsl.ReceiveAny((message, context) => Live(((ReplayTripSteps)message).TripId).Forward(message)));
         var registry = Akka.Hosting.ActorRegistry.For(Sys);
-        var directory = new WorkflowDirectory([new HostedWorkflow(TripHistory.Type, _ => region, (id, _) => new ReplayTripSteps(id),
-            reply => reply is TripRefused refused ? refused.Reason : null, step => step)]);
+        var directory = new WorkflowDirectory([HostedWorkflow.Of(TripHistory.Instance, _ => region, (id, _) => new ReplayTripSteps(id),
+            reply => reply is TripRefused refused ? refused.Reason : null)]);
         var reports = new List<ParkedStepReplay.Progress>();
 
         var final = await ParkedStepReplay.RunAsync(directory, registry,

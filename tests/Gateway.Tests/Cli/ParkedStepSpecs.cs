@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orders.Actors.OrderIndex;
+using Orders.Actors.Workflows;
 using Orders.Contracts.V1;
 using Orders.Gateway.Tests.Support;
 using Xunit.Abstractions;
@@ -30,6 +33,40 @@ public sealed class ParkedStepSpecs(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private Task<OrdersCli.Result> Cli(params string[] args) => OrdersCli.RunAsync(_server.GrpcAddress, args);
+
+    [Fact]
+    public async Task Steps_of_another_workflow_are_listed_by_identity_and_a_node_that_does_not_host_it_says_so()
+    {
+        // Written as that workflow's projection writes them: by a node of a build that hosts it, sharing this database.
+        var store = _server.Services.GetRequiredService<OrderIndexStore>();
+        await store.EnsureSchemaAsync();
+        await store.ApplyStepFactsAsync("step-issues-trip", "trip",
+            [("x1", [new WorkflowFact.StepParked("notify-traveller", 3, "sms gateway 503", DateTimeOffset.UtcNow)])], 1);
+
+        var table = await Cli("steps", "parked");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("workflow", table.Out);
+        Assert.Contains("x1", table.Out);
+        var trip = Assert.Single((await Cli("steps", "parked", "--workflow", "trip", "--json")).Json<AdminV1.ListStepIssuesReply>().Issues);
+        Assert.Equal(("trip", "x1", "", "notify-traveller", 3), (trip.Workflow, trip.InstanceId, trip.OrderId, trip.Step, trip.Attempts));
+        Assert.Equal(0, (await Cli("steps", "parked", "--workflow", "order", "--json")).Json<AdminV1.ListStepIssuesReply>().Total);
+
+        var one = await Cli("steps", "replay", "x1", "--workflow", "trip");
+        Assert.NotEqual(0, one.ExitCode);
+        Assert.Contains("'trip' is not a workflow hosted here (hosted: order)", one.ToString());
+        var all = await Cli("steps", "replay", "--all");
+        Assert.NotEqual(0, all.ExitCode);
+        Assert.Contains("trip/x1: workflow 'trip' is not hosted on this node (it hosts order)", all.ToString());
+        Assert.Contains("'trip' is not a workflow hosted here", (await Cli("steps", "timeline", "x1", "--workflow", "trip")).ToString());
+
+        // The generic timeline of an order is the order's own.
+        var id = (await _server.Client.PlaceOrderAsync(GatewayServer.Order())).Order.OrderId;
+        await _server.WaitForTerminalAsync(id);
+        var story = (await Cli("steps", "timeline", id, "--json")).Json<AdminV1.Timeline>();
+        Assert.Equal(("order", id, id), (story.Workflow, story.InstanceId, story.OrderId));
+        Assert.Contains(story.Entries, e => e is { Kind: "payment_attempt", Outcome: "authorized" });
+        Assert.Contains(story.Entries, e => e is { Kind: "status", Outcome: "completed" });
+    }
 
     [Fact]
     public async Task An_email_outage_parks_one_group_of_20_and_replaying_the_group_sends_each_email_once()

@@ -2,9 +2,8 @@ using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
-using Orders.Actors.Workflows;
 
-namespace Orders.Actors.OrderIndex;
+namespace Orders.Actors.Workflows;
 
 /// <summary>One moment of an instance's story: a status change, a call attempt, a step delivery sent or answered.</summary>
 /// <param name="Kind">status, {call}_attempt (payment_attempt), step_sent, step_attempt, step_parked, step_replayed.</param>
@@ -13,6 +12,13 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string? Step,
 /// <summary>The calls' and steps' part of any workflow's story, told from its facts; a workflow adds its own status changes.</summary>
 public static class WorkflowTimeline
 {
+    /// <summary>The calls' and steps' story of one instance, read from its journal: nothing extra is kept or written on the hot path to tell it.</summary>
+    public static async Task<IReadOnlyList<TimelineEntry>> ReadAsync<TEvent>(ActorSystem system, IWorkflowHistory<TEvent> history, string instanceId, CancellationToken ct)
+    {
+        var events = await EventsAsync<TEvent>(system, history.PersistenceIdOf(instanceId), ct).ConfigureAwait(false);
+        return InTimeOrder(events.SelectMany(e => Describe(history, history.FactsOf(e.Event, e.RecordedAt))));
+    }
+
     /// <summary>An instance's events with the time the journal stored each.</summary>
     public static async Task<IReadOnlyList<(TEvent Event, DateTimeOffset RecordedAt)>> EventsAsync<TEvent>(ActorSystem system, string persistenceId, CancellationToken ct)
     {
