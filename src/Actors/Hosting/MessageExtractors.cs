@@ -6,9 +6,10 @@ using Orders.Actors.Orders;
 
 namespace Orders.Actors.Hosting;
 
-public sealed class OrderMessageExtractor(int maxShards = 100) : HashCodeMessageExtractor(maxShards)
+/// <summary>A workflow's messages go to the entity of the instance they name.</summary>
+public sealed class WorkflowMessageExtractor(Func<object, string?> instanceOf, int maxShards = 100) : HashCodeMessageExtractor(maxShards)
 {
-    public override string? EntityId(object message) => (message as IWithOrderId)?.OrderId;
+    public override string? EntityId(object message) => instanceOf(message);
 }
 
 /// <summary>Stock steps go to the entity of the SKU they name; everything else about stock carries its SKU.</summary>

@@ -149,29 +149,19 @@ public static class OrderSystemHosting
             .WithActors((_, registry) => registry.Register<ActorKeys.InventorySteps>(registry.Get<ActorKeys.Inventory>()));
 
     public static AkkaConfigurationBuilder AddOrders(this AkkaConfigurationBuilder builder, OrderSettings settings) =>
-        builder.WithShardRegion<ActorKeys.Orders>("order",
-            (system, registry, resolver) =>
-            {
-                var observer = new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, InstanceLog.For(system, OrderObserver.LogCategory));
-                // Looked up per order, not here: the region registers itself only after this factory is built, and a
-                // simulation may stand in front of the SKUs (InventorySteps) from a later registration.
-                return orderId => OrderActor.Props(orderId, new OrderServices(
-                    registry.Get<ActorKeys.Payment>(),
-                    registry.Get<ActorKeys.InventorySteps>(),
-                    registry.Get<ActorKeys.Warehouse>(),
-                    registry.Get<ActorKeys.Email>(),
-                    registry.Get<ActorKeys.AnalyticsService>(),
-                    registry.Get<ActorKeys.Webhooks>(),
-                    registry.Get<ActorKeys.Orders>()), settings, observer: observer);
-            },
-            new OrderMessageExtractor(),
-            new ShardOptions
-            {
-                StateStoreMode = StateStoreMode.Persistence,
-                RememberEntities = true,
-                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-                HandOffStopMessage = StopForHandOff.Instance,
-            });
+        builder.AddWorkflow<ActorKeys.Orders, OrderState, OrderEvents.IOrderEvent, StepId>(OrderWorkflow.Type, message => (message as IWithOrderId)?.OrderId,
+            // Looked up per order, not here: the region registers itself only after this factory is built, and a
+            // simulation may stand in front of the SKUs (InventorySteps) from a later registration.
+            (_, registry, _) => _ => new OrderWorkflow(new OrderServices(
+                registry.Get<ActorKeys.Payment>(),
+                registry.Get<ActorKeys.InventorySteps>(),
+                registry.Get<ActorKeys.Warehouse>(),
+                registry.Get<ActorKeys.Email>(),
+                registry.Get<ActorKeys.AnalyticsService>(),
+                registry.Get<ActorKeys.Webhooks>(),
+                registry.Get<ActorKeys.Orders>())),
+            settings.Kernel,
+            (system, resolver) => new OrderObserver(resolver.GetService<OrderMetrics>() ?? OrderMetrics.Unobserved, InstanceLog.For(system, OrderObserver.LogCategory)));
 
     public static AkkaConfigurationBuilder AddAnalytics(this AkkaConfigurationBuilder builder, AnalyticsSettings settings, IAnalyticsProvider analytics) =>
         builder.WithSingleton<ActorKeys.AnalyticsProjection>("analytics-projection",

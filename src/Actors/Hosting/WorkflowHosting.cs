@@ -1,4 +1,7 @@
+using Akka.Actor;
 using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.DependencyInjection;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Query;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,4 +62,32 @@ public static class WorkflowHosting
     public sealed class StepIssueProjectionOf<TEvent>;
 
     private static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
+    /// <summary>
+    /// A workflow's instances as a shard region named by its type: one kernel actor per instance id, remembered (an
+    /// instance with work in flight starts again after a crash or a move without being asked), handed off only once its
+    /// waiting callers have their answers (<see cref="StopForHandOff"/>).
+    /// </summary>
+    /// <param name="instanceOf">The instance a message is for; null for a message that is not the workflow's.</param>
+    /// <param name="definitions">Built once per node: the definition of one instance (it may hold the actors its calls and steps go to).</param>
+    /// <param name="observer">Built once per node: the hook for the workflow's metrics, spans and logs; none by default.</param>
+    public static AkkaConfigurationBuilder AddWorkflow<TKey, TState, TEvent, TStep>(this AkkaConfigurationBuilder builder, string type,
+        Func<object, string?> instanceOf, Func<ActorSystem, IActorRegistry, IDependencyResolver, Func<string, IWorkflow<TState, TEvent, TStep>>> definitions,
+        WorkflowSettings settings, Func<ActorSystem, IDependencyResolver, WorkflowObserver<TState, TEvent, TStep>?>? observer = null)
+        where TState : class where TEvent : class where TStep : notnull =>
+        builder.WithShardRegion<TKey>(type,
+            (system, registry, resolver) =>
+            {
+                var definitionOf = definitions(system, registry, resolver);
+                var hook = observer?.Invoke(system, resolver);
+                return id => WorkflowActor<TState, TEvent, TStep>.Props(id, definitionOf(id), settings, observer: hook);
+            },
+            new WorkflowMessageExtractor(instanceOf),
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.Persistence,
+                RememberEntities = true,
+                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                HandOffStopMessage = StopForHandOff.Instance,
+            });
 }

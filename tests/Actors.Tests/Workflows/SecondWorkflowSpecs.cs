@@ -13,7 +13,8 @@ namespace Orders.Actors.Tests.Workflows;
 public sealed class TripEventTagger() : WorkflowEventTagger(TripHistory.Type);
 
 /// <summary>
-/// A second workflow hosted beside the orders on a real node (SQLite journal, events by tag): its parked steps reach
+/// A second workflow hosted beside the orders on a real node (its own shard region, the SQLite journal, events by
+/// tag), registered the way the orders are (<see cref="WorkflowHosting.AddWorkflow{TKey,TState,TEvent,TStep}"/>): its parked steps reach
 /// the step-issue read model under its own identity, its timeline is read from its journal, and the operator's replay
 /// finds it through the workflow directory; the order's read model and replay are the same code.
 /// </summary>
@@ -37,11 +38,21 @@ public sealed class SecondWorkflowSpecs : IAsyncLifetime
     public async Task InitializeAsync() => _node = await OrderNode.StartAsync(_database, SimulatedProviders.Instant(), extend: (builder, options) => builder
         .TagWorkflowEvents<ITripEvent, TripEventTagger>()
         .AddStepIssues(TripHistory.Instance, options)
-        .WithActors((system, registry) =>
+        .AddWorkflow<Trips, TripState, ITripEvent, string>(TripHistory.Type, InstanceOf, (system, _, _) =>
         {
             var workflow = new TripWorkflow(system.ActorOf(_world.Calls("quote")), system.ActorOf(_world.Calls("charge")), system.ActorOf(_world.Steps()));
-            registry.Register<Trips>(system.ActorOf(Props.Create(() => new TripHost(workflow)), "trips"));
-        }));
+            return _ => workflow;
+        }, Settings));
+
+    private static string? InstanceOf(object message) => message switch
+    {
+        BookTrip b => b.TripId,
+        GetTrip g => g.TripId,
+        ReplayTripSteps r => r.TripId,
+        WatchTrip w => w.TripId,
+        UnwatchTrip u => u.TripId,
+        _ => null,
+    };
 
     public async Task DisposeAsync()
     {
@@ -96,24 +107,5 @@ public sealed class SecondWorkflowSpecs : IAsyncLifetime
             if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{failure}; last: {value}");
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>What a shard region would do for trips: one kernel actor per trip id, started on its first message.</summary>
-    private sealed class TripHost : ReceiveActor
-    {
-        public TripHost(TripWorkflow workflow) => ReceiveAny(message =>
-        {
-            var id = message switch
-            {
-                BookTrip b => b.TripId,
-                GetTrip g => g.TripId,
-                ReplayTripSteps r => r.TripId,
-                _ => null,
-            };
-            if (id is null) return;
-            var trip = Context.Child(id);
-            if (trip.IsNobody()) trip = Context.ActorOf(WorkflowActor<TripState, ITripEvent, string>.Props(id, workflow, Settings, sharded: false), id);
-            trip.Forward(message);
-        });
     }
 }
