@@ -117,10 +117,10 @@ public sealed partial class OrderIndexStore(bool postgres, string connectionStri
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         var where = status is null ? "order_id > @after" : "status = @status AND order_id > @after";
-        if (withIssue is not null) where += " AND EXISTS (SELECT 1 FROM workflow_step_issue s WHERE s.workflow = 'order' AND s.instance_id = order_index.order_id AND s.status = @issue)";
+        if (withIssue is not null) where += " AND EXISTS (SELECT 1 FROM workflow_step_issue s WHERE s.workflow = @workflow AND s.instance_id = order_index.order_id AND s.status = @issue)";
         await using var command = Command(connection, null,
             $"SELECT order_id, status, mode, total_minor, currency, placed_at, updated_at FROM order_index WHERE {where} ORDER BY order_id LIMIT @limit",
-            ("after", afterOrderId ?? ""), ("status", status?.ToString() ?? ""), ("limit", pageSize + 1), ("issue", withIssue ?? ""));
+            ("after", afterOrderId ?? ""), ("status", status?.ToString() ?? ""), ("limit", pageSize + 1), ("issue", withIssue ?? ""), ("workflow", OrderWorkflow.Type));
         var rows = new List<OrderSummary>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))

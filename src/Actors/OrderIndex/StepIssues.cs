@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Orders.Actors.Orders;
 using Orders.Actors.Workflows;
 
 namespace Orders.Actors.OrderIndex;
@@ -43,15 +44,22 @@ public sealed partial class OrderIndexStore
 
     /// <summary>
     /// Builds before step identity kept order steps only, in step_issue keyed by (order_id, step): its rows move over as
-    /// the order workflow's, in the transaction that drops it. Nodes starting together may race here; the loser's
+    /// the order workflow's, in the transaction that drops it. Those builds missed two resolutions (the events also
+    /// moved the order index, which took them first): a reservation that succeeded after retrying, and forward steps
+    /// withdrawn by compensation; the move leaves those out. Nodes starting together may race here; the loser's
     /// transaction fails and its projection retries, finding the move done. ("WHERE true": SQLite would read the
     /// ON CONFLICT of an INSERT ... SELECT without a WHERE as the SELECT's join constraint.)
     /// </summary>
-    private const string MoveOrderStepIssues = """
+    private static readonly string MoveOrderStepIssues = $"""
         INSERT INTO workflow_step_issue (workflow, instance_id, step, kind, status, attempts, error, group_key, since, last_at, next_at)
         SELECT 'order', order_id, step, kind, status, attempts, error, group_key, since, last_at, next_at FROM step_issue WHERE true
         ON CONFLICT (workflow, instance_id, step) DO NOTHING;
         DROP TABLE step_issue;
+        DELETE FROM workflow_step_issue WHERE workflow = 'order' AND status = '{Retrying}' AND kind = 'reserve-stock'
+            AND instance_id IN (SELECT order_id FROM order_index WHERE status <> 'Confirmed');
+        DELETE FROM workflow_step_issue WHERE workflow = 'order' AND status = '{Retrying}'
+            AND kind IN ({string.Join(", ", OrderHistory.ForwardKinds.Select(k => $"'{k}'"))})
+            AND instance_id IN (SELECT order_id FROM order_index WHERE status IN ('Compensating', 'Cancelled'));
         """;
 
     private const string UpsertIssue = """
@@ -101,7 +109,7 @@ public sealed partial class OrderIndexStore
     {
         var kind = WorkflowFact.KindOf(step);
         return Command(connection, transaction, UpsertIssue, ("workflow", workflow), ("id", instanceId), ("step", step), ("kind", kind), ("status", status),
-            ("attempts", attempts), ("error", error), ("group", GroupKey(kind, error)), ("at", at.ToUnixTimeMilliseconds()),
+            ("attempts", attempts), ("error", error), ("group", GroupKey(workflow, kind, error)), ("at", at.ToUnixTimeMilliseconds()),
             ("next", next is { } n ? n.ToUnixTimeMilliseconds() : DBNull.Value));
     }
 
@@ -114,11 +122,18 @@ public sealed partial class OrderIndexStore
     /// without the "(… backing off until …)" of a refusal while the service backs off (a provider that is down is one
     /// problem whether a step reached it or was refused on its behalf), hashed into a short key an operator can type.
     /// </summary>
-    public static string GroupKey(string kind, string error)
+    public static string GroupKey(string kind, string error) => GroupKey(OrderWorkflow.Type, kind, error);
+
+    /// <summary>
+    /// A group never spans workflows: another workflow's keys name it ("trip.notify-traveller-…"). The order's keep the
+    /// form they had before step identity ("send-confirmation-…"), which stored rows and operators' notes use.
+    /// </summary>
+    public static string GroupKey(string workflow, string kind, string error)
     {
         var normalised = Digits().Replace(BackingOff().Replace(error, ""), "#");
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}\n{normalised}"));
-        return $"{kind}-{Convert.ToHexStringLower(hash)[..8]}";
+        var scope = workflow == OrderWorkflow.Type ? "" : $"{workflow}.";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(scope.Length == 0 ? $"{kind}\n{normalised}" : $"{workflow}\n{kind}\n{normalised}"));
+        return $"{scope}{kind}-{Convert.ToHexStringLower(hash)[..8]}";
     }
 
     [GeneratedRegex("[0-9]+")]

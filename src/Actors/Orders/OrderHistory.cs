@@ -9,7 +9,7 @@ public sealed class OrderHistory : IWorkflowHistory<IOrderEvent>
     public static readonly OrderHistory Instance = new();
 
     /// <summary>The forward steps: no longer due once an order compensates.</summary>
-    private static readonly IReadOnlyList<string> ForwardKinds =
+    public static readonly IReadOnlyList<string> ForwardKinds =
         new[] { StepKind.ReserveStock, StepKind.CreateShipment, StepKind.SendConfirmation, StepKind.RecordAnalytics }.Select(k => new StepId(k).ToString()).ToList();
 
     public string Type => OrderWorkflow.Type;

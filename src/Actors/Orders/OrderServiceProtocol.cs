@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Diagnostics;
 using Akka.Actor;
 using Orders.Actors.Messaging;
@@ -30,9 +31,10 @@ public sealed record PerformStep(
     string? Reason = null,
     int Attempt = 0) : ICallbackRequest, IWithOrderId
 {
-    public string Workflow => OrderWorkflow.Type;
-    public string? CallbackUrl => Order.CallbackUrl;
-    public string InstanceId => OrderId;
+    // Derived, so not on the wire: the message reads as it did before requests named their workflow.
+    [JsonIgnore] public string Workflow => OrderWorkflow.Type;
+    [JsonIgnore] public string? CallbackUrl => Order.CallbackUrl;
+    [JsonIgnore] public string InstanceId => OrderId;
     public void TagSpan(Activity span) => span.SetTag("order.step", Step.PublicName).SetTag("order.step.attempt", Attempt);
     public string IdempotencyKey => $"{OrderId}/{Step}";
     public IActorRef ReplyTarget(IActorRef sender) => ReplyTo;
@@ -60,8 +62,8 @@ public sealed record ServiceRecovered(string OrderId, StepId Step, string Servic
 
 public sealed record AuthorizePayment(string OrderId, long AmountMinor, string Currency, string PaymentToken, MessageContext Context) : IServiceRequest, IWithOrderId
 {
-    public string Workflow => OrderWorkflow.Type;
-    public string InstanceId => OrderId;
+    [JsonIgnore] public string Workflow => OrderWorkflow.Type;
+    [JsonIgnore] public string InstanceId => OrderId;
     /// <summary>The order id is the payment idempotency key, so a recovered order is charged at most once.</summary>
     public string IdempotencyKey => OrderId;
     public IActorRef ReplyTarget(IActorRef sender) => sender;

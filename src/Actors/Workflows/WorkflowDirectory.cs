@@ -53,8 +53,9 @@ public static class ParkedStepReplay
     public const int ErrorsNamed = 20;
 
     /// <param name="report">Called with the progress at most every <paramref name="reportEvery"/>, and once at the end (Finished).</param>
+    /// <param name="label">How an error names its instance (default "workflow/id").</param>
     public static async Task<Progress> RunAsync(WorkflowDirectory directory, ActorRegistry registry, IReadOnlyList<ParkedSteps> targets, int concurrency,
-        TimeSpan timeout, TimeSpan reportEvery, Func<Progress, Task> report, CancellationToken ct)
+        TimeSpan timeout, TimeSpan reportEvery, Func<Progress, Task> report, CancellationToken ct, Func<ParkedSteps, string>? label = null)
     {
         var errors = new List<string>();
         var done = 0;
@@ -64,7 +65,7 @@ public static class ParkedStepReplay
         void Fail(ParkedSteps target, string error)
         {
             Interlocked.Increment(ref failed);
-            lock (errors) if (errors.Count < ErrorsNamed) errors.Add($"{target}: {error}");
+            lock (errors) if (errors.Count < ErrorsNamed) errors.Add($"{label?.Invoke(target) ?? target.ToString()}: {error}");
         }
 
         async Task ReplayAsync(ParkedSteps target)
@@ -85,6 +86,11 @@ public static class ParkedStepReplay
             {
                 Fail(target, $"no answer within {timeout.TotalSeconds:0} s");
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One instance's failure (its region missing, a failure reply) is that instance's, not the whole replay's.
+                Fail(target, e.Message);
+            }
             finally
             {
                 gate.Release();
@@ -92,10 +98,18 @@ public static class ParkedStepReplay
         }
 
         var all = Task.WhenAll(targets.Select(ReplayAsync).ToList());
-        while (!all.IsCompleted)
+        try
         {
-            await Task.WhenAny(all, Task.Delay(reportEvery, ct)).ConfigureAwait(false);
-            if (!all.IsCompleted) await report(new Progress(targets.Count, Volatile.Read(ref done), Volatile.Read(ref failed), false, [])).ConfigureAwait(false);
+            while (!all.IsCompleted)
+            {
+                await Task.WhenAny(all, Task.Delay(reportEvery, ct)).ConfigureAwait(false);
+                if (!all.IsCompleted) await report(new Progress(targets.Count, Volatile.Read(ref done), Volatile.Read(ref failed), false, [])).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Also when reporting fails (the caller went away): the replays still running hold the gate, which must outlive them.
+            await all.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
         await all.ConfigureAwait(false);
         Progress final;

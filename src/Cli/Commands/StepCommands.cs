@@ -140,7 +140,7 @@ public sealed class StepsReplay : AdminCommand<ReplaySettings>
         var what = request.TargetCase == AdminV1.ReplayStepsRequest.TargetOneofCase.Instance ? $"{settings.Workflow} instances" : "orders";
         Session.Text($"replayed the parked steps of {last.Done} of {last.Total} {what} in {clock.Elapsed.TotalSeconds:0.00} s" + (last.Failed > 0 ? $"; {last.Failed} failed:" : ""));
         foreach (var error in last.Errors) Session.Text($"  {error}");
-        if (last.Failed > 0) throw new CliFailure(ExitCodes.Failed, $"{last.Failed} of them could not be replayed");
+        if (last.Failed > 0) throw new CliFailure(ExitCodes.Failed, $"{last.Failed} {what} could not be replayed");
     }
 }
 

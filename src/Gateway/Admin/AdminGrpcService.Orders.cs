@@ -38,7 +38,7 @@ public sealed partial class AdminGrpcService
     {
         // Read through the order first: it validates the id, answers NOT_FOUND, and its record is the truth the journal is read for.
         var order = await application.GetAsync(request.OrderId, Caller(context), context.Deadline, context.CancellationToken);
-        var (_, entries) = await Actors.OrderIndex.OrderTimeline.ReadAsync(system, order.OrderId, context.CancellationToken);
+        var entries = await workflows.Find(Actors.Orders.OrderWorkflow.Type)!.Timeline(system, order.OrderId, context.CancellationToken);
         var timeline = new AdminV1.Timeline
         {
             OrderId = order.OrderId, Status = order.Status.ToContract(), TraceId = order.TraceId, Workflow = Actors.Orders.OrderWorkflow.Type, InstanceId = order.OrderId,

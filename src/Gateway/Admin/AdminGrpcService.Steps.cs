@@ -66,7 +66,7 @@ public sealed partial class AdminGrpcService
             var progress = new AdminV1.ReplayProgress { Total = p.Total, Done = p.Done, Failed = p.Failed, Finished = p.Finished };
             progress.Errors.AddRange(p.Errors);
             await responseStream.WriteAsync(progress, ct);
-        }, ct);
+        }, ct, label: t => t.Workflow == OrderWorkflow.Type ? t.InstanceId : t.ToString()); // an order by its id, as before other workflows
         return true;
     });
 

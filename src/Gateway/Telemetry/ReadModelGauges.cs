@@ -31,7 +31,7 @@ public sealed class ReadModelGauges : BackgroundService
         metrics.Meter.CreateObservableGauge("orders.step.issues", ObserveIssues, "{step}",
             "Steps retrying (their last delivery failed) or parked (waiting for an operator's replay) now, by workflow, status and step");
         metrics.Meter.CreateObservableGauge("orders.projection.lag", ObserveLag, "{event}",
-            $"Order events a consumer of the event stream running on this node has still to process, by projection (exact within {EventStreamLag.ExactWithin:N0} journal rows, beyond that every row counts)");
+            $"Events a consumer of a workflow's event stream running on this node has still to process, by projection (exact within {EventStreamLag.ExactWithin:N0} journal rows, beyond that every row counts)");
     }
 
     private List<Measurement<int>> ObserveIssues()

@@ -1,3 +1,5 @@
+using static Orders.Actors.Orders.OrderEvents;
+using Orders.Actors.Workflows;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
@@ -27,7 +29,8 @@ public sealed class JournalFailureSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef NewOrderActor(string id) =>
-        Sys.ActorOf(OrderActor.Props(id, new OrderServices(_payment, _steps, _steps, _steps, _steps, _steps), OrderNode.FastOrderSettings, sharded: false));
+        Sys.ActorOf(WorkflowActor<OrderState, IOrderEvent, StepId>.Props(id, new OrderWorkflow(new OrderServices(_payment, _steps, _steps, _steps, _steps, _steps)),
+            OrderNode.FastOrderSettings.Kernel, sharded: false));
 
     [Fact]
     public async Task A_failed_write_is_reported_to_the_caller_and_nothing_is_recorded()

@@ -11,7 +11,7 @@ namespace Orders.Actors.Tests.Services;
 
 /// <summary>
 /// Webhooks are not the order's: any workflow's step posts its own body through the same signed, allowlisted
-/// delivery, bulkheaded by receiver. Here a trip's notification, to a real HTTP listener on loopback.
+/// delivery, and its bulkhead key is its receiver. Here a trip's notification, to a real HTTP listener on loopback.
 /// </summary>
 public sealed class WebhookPosterSpecs : IDisposable
 {
